@@ -1,0 +1,29 @@
+"""The Flask-Admin back office, built inside the app factory."""
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from models import AuditRecord, Case, Period, Procedure, Unit, User
+
+from .audit import AuditView
+from .base import HomeView
+from .cases import CaseView
+from .imports import ImportView
+from .reference import PeriodView, ProcedureView, UnitView, UserView
+
+
+def init_app(app):
+    admin = Admin(app, name="SIPAS", url="/admin",
+                  index_view=HomeView(name=_l("Home"), url="/admin"),
+                  theme=Bootstrap4Theme(base_template="admin/sipas_base.html", swatch="flatly"))
+    data = _l("Data")
+    admin.add_view(CaseView(Case, name=_l("Cases"), category=data, endpoint="cases"))
+    admin.add_view(ImportView(name=_l("Import"), category=data, endpoint="imports"))
+    admin.add_view(PeriodView(Period, name=_l("Survey periods"), category=data, endpoint="periods"))
+    lists = _l("Lists")
+    admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))
+    admin.add_view(ProcedureView(Procedure, name=_l("Procedures"), category=lists, endpoint="procedures"))
+    system = _l("System")
+    admin.add_view(UserView(User, name=_l("Users"), category=system, endpoint="users"))
+    admin.add_view(AuditView(AuditRecord, name=_l("Audit trail"), category=system, endpoint="audit"))
+    return admin

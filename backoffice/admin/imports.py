@@ -1,0 +1,83 @@
+"""Upload of an import file: it runs as an rq job with a progress bar, then shows its report."""
+import os
+import uuid
+
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from rq.job import Job
+from wtforms import SelectField
+
+from models import ImportRun
+
+from .. import permissions, queue
+from ..importing import KINDS, file_sha256
+from ..jobs import import_job
+from .base import SecureBaseView, _role
+
+KIND_LABELS = {"units": _l("Units"), "procedures": _l("Procedures"), "cases": _l("Cases (dossiers)")}
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField(_l("What the file contains"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    file = FileField(_l("File (CSV or XLSX)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV or XLSX files can be imported."))])
+
+
+class ImportView(SecureBaseView):
+    permission = "imports"
+
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        form = UploadForm()
+        if form.validate_on_submit():
+            if not permissions.can_write(_role(), self.permission):
+                abort(403)
+            folder = current_app.config["UPLOAD_FOLDER"]
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            upload = form.file.data
+            path = os.path.join(folder, uuid.uuid4().hex)
+            upload.save(path)
+            run = ImportRun.create(kind=form.kind.data, filename=(upload.filename or "")[:300],
+                                   file_sha256=file_sha256(path), actor=current_user.username)
+            try:
+                job = queue.enqueue(import_job, run.id, form.kind.data, path,
+                                    current_user.username, current_user.role_id)
+            except Exception:
+                os.remove(path)
+                run.status, run.message = "failed", "queue unavailable"
+                run.save()
+                flash(_("The job queue is not available; try again in a moment."), "error")
+                return redirect(url_for(".index"))
+            run.job_id = job.id
+            run.save()
+            return redirect(url_for(".run", run_id=run.id))
+        runs = ImportRun.select().order_by(ImportRun.id.desc()).limit(20)
+        return self.render("admin/import_upload.html", form=form, runs=runs, kinds=KIND_LABELS)
+
+    @expose("/<int:run_id>")
+    def run(self, run_id):
+        run = ImportRun.get_or_none(ImportRun.id == run_id)
+        if run is None:
+            abort(404)
+        return self.render("admin/import_run.html", run=run, kinds=KIND_LABELS,
+                           report=run.report_dict() if run.status == "done" else None)
+
+    @expose("/<int:run_id>/status")
+    def status(self, run_id):
+        run = ImportRun.get_or_none(ImportRun.id == run_id)
+        if run is None:
+            abort(404)
+        progress = 100.0 if run.status in ("done", "refused", "failed") else 0.0
+        if run.job_id and progress < 100:
+            try:
+                job = Job.fetch(run.job_id, connection=queue.connection())
+                progress = job.get_meta(refresh=True).get("progress", 0.0)
+            except Exception:
+                pass
+        return jsonify(status=run.status, progress=progress, message=run.message)

@@ -1,0 +1,88 @@
+"""Back-office views of units, procedures, periods and users."""
+from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, SelectField
+from wtforms.validators import Length, Optional, ValidationError
+
+from models import Period, Role, Unit, UnitLevel, User
+
+from .base import LiveFilterEqual, SecureModelView
+
+
+def _level_options():
+    return [(str(lv.id), lv.name) for lv in UnitLevel.select().order_by(UnitLevel.sort_order)]
+
+
+class UnitView(SecureModelView):
+    permission = "units"
+    column_list = ("code", "name", "level", "parent", "active")
+    column_labels = {"code": _l("Code"), "name": _l("Name"), "level": _l("Level"),
+                     "parent": _l("Parent unit"), "active": _l("Active"),
+                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_searchable_list = ("code", "name")
+    column_sortable_list = ("code", "name")
+    column_default_sort = "code"
+    form_columns = ("code", "name", "level", "parent", "active")
+    column_details_exclude_list = ()
+
+    def get_query(self):
+        return Unit.select(Unit, UnitLevel).join(UnitLevel)
+
+    @property
+    def column_filters(self):
+        return [LiveFilterEqual(Unit.level, _l("Level"), options=_level_options),
+                BooleanEqualFilter(Unit.active, _l("Active"))]
+
+
+class ProcedureView(SecureModelView):
+    permission = "procedures"
+    column_list = ("code", "name", "field", "immediate_result")
+    column_labels = {"code": _l("Code"), "name": _l("Name"), "field": _l("Field"),
+                     "immediate_result": _l("Immediate result"),
+                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_searchable_list = ("code", "name", "field")
+    column_sortable_list = ("code", "name", "field")
+    column_default_sort = "code"
+    form_columns = ("code", "name", "field", "immediate_result")
+    column_filters = ("field", "immediate_result")
+
+
+class PeriodView(SecureModelView):
+    permission = "periods"
+    column_list = ("month", "status", "note")
+    column_labels = {"month": _l("Month (YYYY-MM)"), "status": _l("Status"), "note": _l("Note"),
+                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_default_sort = ("month", True)
+    form_columns = ("month", "status", "note")
+    form_overrides = {"status": SelectField}
+    form_args = {"status": {"choices": [("open", _l("Open")), ("closed", _l("Closed"))]}}
+    column_formatters = {"status": lambda v, c, m, n: _("Open") if m.status == "open" else _("Closed")}
+
+    def on_model_change(self, form, model, is_created):
+        if not Period.valid_month(model.month):
+            raise ValidationError(_("The month must be written YYYY-MM, e.g. 2026-10."))
+
+
+class UserView(SecureModelView):
+    permission = "users"
+    column_list = ("username", "full_name", "role", "active", "last_login_at", "locked_until")
+    column_labels = {"username": _l("Username"), "full_name": _l("Full name"), "role": _l("Role"),
+                     "active": _l("Active"), "last_login_at": _l("Last sign-in"),
+                     "locked_until": _l("Locked until"), "password": _l("New password"),
+                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_searchable_list = ("username", "full_name")
+    column_details_exclude_list = ("password_hash", "failed_logins")
+    form_columns = ("username", "full_name", "role", "active", "locked_until")
+    form_extra_fields = {"password": PasswordField(_l("New password"), validators=[Optional(), Length(min=10, max=200)])}
+    can_delete = False
+
+    def get_query(self):
+        return User.select(User, Role).join(Role)
+
+    def on_model_change(self, form, model, is_created):
+        if form.password.data:
+            model.set_password(form.password.data)
+            model.failed_logins = 0
+        elif is_created:
+            raise ValidationError(_("A new user needs a password of at least 10 characters."))

@@ -1,0 +1,33 @@
+"""Error pages in the user's language."""
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def init_app(app):
+    def page(code, title, message):
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return page(400, _("The form has expired"), _("Reload the page and submit the form again."))
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return page(403, _("Access denied"), _("Your role does not give access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return page(404, _("Page not found"), _("This address does not exist."))
+
+    @app.errorhandler(500)
+    def server_error(e):
+        return page(500, _("Something went wrong"), _("The error was recorded. Try again, or contact the administrator."))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return page(413, _("File too large"), _("The file is larger than the allowed 512 MB."))

@@ -1,0 +1,161 @@
+"""Import of the reference lists: units (with their hierarchy) and procedures."""
+from flask_babel import gettext as _
+
+from models import Procedure, Unit, UnitLevel, db
+
+from .table import match_columns, normalize_header
+from .values import clean_text, parse_flag
+
+UNIT_SPEC = {
+    "code": (True, "ma_don_vi", "unit_code"),
+    "name": (True, "ten_don_vi", "unit_name"),
+    "level": (True, "cap", "level"),
+    "parent": (False, "ma_don_vi_cha", "parent_code"),
+}
+PROCEDURE_SPEC = {
+    "code": (True, "ma_thu_tuc", "procedure_code"),
+    "name": (True, "ten_thu_tuc", "procedure_name"),
+    "field": (False, "linh_vuc", "field"),
+    "immediate": (False, "tra_ket_qua_ngay", "immediate_result"),
+}
+
+
+def _reader(table, spec):
+    cols = match_columns(table.header, spec)
+
+    def get(values, field):
+        index = cols.get(field)
+        return values[index] if index is not None and index < len(values) else ""
+    return get
+
+
+def _save_if_changed(obj, values, report):
+    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    if obj.id is None:
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.save()
+        report.created += 1
+    elif changed:
+        for k, v in changed.items():
+            setattr(obj, k, v)
+        obj.save()
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+def import_units(table, report, progress=None):
+    get = _reader(table, UNIT_SPEC)
+    levels = {}
+    for level in UnitLevel.select():
+        levels[normalize_header(level.code)] = level.id
+        levels[normalize_header(level.name)] = level.id
+    rows = {}
+    for line, values in table.rows():
+        if values is None:
+            report.reject(line, _("The row is not valid UTF-8 text."))
+            continue
+        try:
+            code = clean_text(get(values, "code"), 64)
+            name = clean_text(get(values, "name"), 300)
+            parent = clean_text(get(values, "parent"), 64)
+        except ValueError:
+            report.reject(line, _("A value is longer than allowed."))
+            continue
+        if not code or not name:
+            report.reject(line, _("Unit code and name are required."))
+            continue
+        level_id = levels.get(normalize_header(get(values, "level")))
+        if level_id is None:
+            report.reject(line, _("Unknown unit level; expected so, xa, huyen, nganh_doc or tinh."))
+            continue
+        if code in rows:
+            report.warn(line, _("Unit code repeated in the file; this later row is used."))
+        rows[code] = (line, name, level_id, parent)
+    known = set(Unit.select(Unit.code).tuples().execute()) | {(c,) for c in rows}
+    known = {c for (c,) in known}
+    parents = {code: p for code, (_l, _n, _lv, p) in rows.items()}
+    for code, (line, _n, _lv, parent) in list(rows.items()):
+        if parent and parent not in known:
+            report.reject(line, _("Parent unit %(code)s does not exist.", code=parent))
+            del rows[code]
+        elif parent == code or _cycles(code, parents):
+            report.reject(line, _("The parent chain of this unit loops back to itself."))
+            del rows[code]
+    with db.atomic():
+        current = {u.code: u for u in Unit.select().where(Unit.code.in_(list(rows)))} if rows else {}
+        ids = dict(Unit.select(Unit.code, Unit.id).tuples())
+        codes = {v: k for k, v in ids.items()}
+        # Parents before children, so that each unit is written once with its parent set.
+        for code in sorted(rows, key=lambda c: _depth(c, parents)):
+            line, name, level_id, parent = rows[code]
+            unit = current.get(code)
+            if unit is not None and (unit.name, unit.level_id, codes.get(unit.parent_id)) == (name, level_id, parent):
+                report.unchanged += 1
+                continue
+            if unit is None:
+                unit = Unit(code=code)
+                report.created += 1
+            else:
+                report.updated += 1
+            unit.name, unit.level, unit.parent = name, level_id, ids.get(parent) if parent else None
+            unit.save()
+            ids[code] = unit.id
+            codes[unit.id] = code
+    if progress:
+        progress(report, 1.0)
+    return report
+
+
+def _depth(code, parents):
+    depth, current = 0, parents.get(code)
+    while current in parents:
+        depth += 1
+        current = parents.get(current)
+    return depth
+
+
+def _cycles(code, parents):
+    seen = {code}
+    current = parents.get(code)
+    while current:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def import_procedures(table, report, progress=None):
+    get = _reader(table, PROCEDURE_SPEC)
+    rows = {}
+    for line, values in table.rows():
+        if values is None:
+            report.reject(line, _("The row is not valid UTF-8 text."))
+            continue
+        try:
+            code = clean_text(get(values, "code"), 64)
+            name = clean_text(get(values, "name"), 1000)
+            field = clean_text(get(values, "field"), 300)
+        except ValueError:
+            report.reject(line, _("A value is longer than allowed."))
+            continue
+        if not code or not name:
+            report.reject(line, _("Procedure code and name are required."))
+            continue
+        try:
+            immediate = parse_flag(get(values, "immediate"))
+        except ValueError:
+            report.reject(line, _("Unreadable immediate-result flag; use 1/có/x or leave it empty."))
+            continue
+        if code in rows:
+            report.warn(line, _("Procedure code repeated in the file; this later row is used."))
+        rows[code] = {"name": name, "field": field, "immediate_result": immediate}
+    with db.atomic():
+        existing = {p.code: p for p in Procedure.select().where(Procedure.code.in_(list(rows)))} if rows else {}
+        for code, values in rows.items():
+            _save_if_changed(existing.get(code) or Procedure(code=code), values, report)
+    if progress:
+        progress(report, 1.0)
+    return report

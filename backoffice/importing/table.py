@@ -1,0 +1,153 @@
+"""Read a CSV (UTF-8, with or without BOM, `,` or `;`) or XLSX file as header + rows, streamed."""
+import codecs
+import csv
+import datetime
+import io
+import os
+import re
+import unicodedata
+
+from flask_babel import gettext as _
+
+csv.field_size_limit(1 << 20)
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported; nothing was changed."""
+
+
+def normalize_header(text):
+    """`Mã hồ sơ`, `MA_HO_SO`, `ma ho so` -> `mahoso`."""
+    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def match_columns(header, spec):
+    """Map field names to column indexes. spec: {field: (required, alias, …)}."""
+    positions = {}
+    for index, name in enumerate(header):
+        key = normalize_header(name)
+        if key and key not in positions:
+            positions[key] = index
+    found, missing = {}, []
+    for field, (required, *aliases) in spec.items():
+        for alias in aliases:
+            if normalize_header(alias) in positions:
+                found[field] = positions[normalize_header(alias)]
+                break
+        else:
+            if required:
+                missing.append(f"{aliases[0]} ({aliases[1]})")
+    if missing:
+        raise ImportRefused(_("The file has no column %(cols)s. Expected the columns described in "
+                              "the import formats; nothing was imported.", cols=", ".join(missing)))
+    return found
+
+
+def open_table(path):
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if not head:
+        raise ImportRefused(_("The file is empty; nothing was imported."))
+    if head.startswith(b"PK\x03\x04"):
+        return XlsxTable(path)
+    return CsvTable(path)
+
+
+class CsvTable:
+    def __init__(self, path):
+        self.path = path
+        self.size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            sample = f.read(65536)
+        if b"\x00" in sample:
+            raise ImportRefused(_("This file is not a table (CSV or XLSX); nothing was imported."))
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < 65536)
+        except UnicodeDecodeError:
+            raise ImportRefused(_("The file is not UTF-8 text. Save it as CSV UTF-8 or XLSX; "
+                                  "nothing was imported.")) from None
+        self._raw = open(path, "rb")
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self.header_line = 0
+        first = ""
+        while not first.strip():
+            first = self._text.readline()
+            self.header_line += 1
+            if not first:
+                self.close()
+                raise ImportRefused(_("The file is empty; nothing was imported."))
+        self.delimiter = ";" if first.count(";") > first.count(",") else ","
+        self.header = next(csv.reader([first], delimiter=self.delimiter))
+        self._reader = csv.reader(self._text, delimiter=self.delimiter)
+
+    def rows(self):
+        """Yield (line, values), where line counts the header line as 1."""
+        reader = self._reader
+        consumed = 0
+        for values in reader:
+            first_line = consumed + 2  # the record's first line, after the header
+            consumed = reader.line_num
+            if any(v.strip() for v in values):
+                try:
+                    "".join(values).encode("utf-8")
+                except UnicodeEncodeError:  # undecodable bytes, kept as surrogates
+                    values = None
+                yield first_line, values
+
+    def fraction_done(self):
+        try:
+            return min(self._raw.tell() / self.size, 1.0) if self.size else 1.0
+        except (ValueError, OSError):
+            return 1.0
+
+    def close(self):
+        self._raw.close()
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value
+    return str(value)
+
+
+class XlsxTable:
+    def __init__(self, path):
+        import openpyxl
+        try:
+            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheet = self._book.worksheets[0]
+        except Exception:
+            raise ImportRefused(_("This file is not a readable XLSX workbook; nothing was imported.")) from None
+        self._rows = sheet.iter_rows(values_only=True)
+        self.total = sheet.max_row or 0
+        self.header_line = 0
+        self.header = None
+        for values in self._rows:
+            self.header_line += 1
+            if any(v not in (None, "") for v in values):
+                self.header = [_cell(v) for v in values]
+                break
+        if self.header is None:
+            self.close()
+            raise ImportRefused(_("The file is empty; nothing was imported."))
+        self._row = self.header_line
+
+    def rows(self):
+        for values in self._rows:
+            self._row += 1
+            cells = [_cell(v) for v in values]
+            if not any(c != "" and (not isinstance(c, str) or c.strip()) for c in cells):
+                continue
+            yield self._row - self.header_line + 1, cells
+
+    def fraction_done(self):
+        return min(self._row / self.total, 1.0) if self.total else 1.0
+
+    def close(self):
+        self._book.close()

@@ -1,0 +1,45 @@
+"""Dossiers (cases) and their applicants' contacts, kept apart and encrypted."""
+from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField
+
+from .base import AuditedModel, now
+from .org import Procedure, Unit
+
+CHANNELS = ("direct", "online", "postal")
+
+
+class Case(AuditedModel):
+    code = CharField(max_length=100, unique=True)
+    unit = ForeignKeyField(Unit, backref="cases", on_delete="RESTRICT")
+    procedure = ForeignKeyField(Procedure, backref="cases", on_delete="RESTRICT")
+    channel = CharField(max_length=16)
+    received_at = DateTimeField()
+    due_at = DateTimeField(null=True)
+    returned_at = DateTimeField(null=True, index=True)
+    is_late = BooleanField(default=False)
+    receiving_officer = CharField(max_length=200, null=True)
+    handling_officer = CharField(max_length=200, null=True)
+    digest = CharField(max_length=32)  # keyed fingerprint of the imported row
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("unit", "returned_at"), False),)
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def month(self):
+        return self.returned_at.strftime("%Y-%m") if self.returned_at else None
+
+
+class Contact(AuditedModel):
+    """Name, phone and e-mail, encrypted; the phone's keyed hash finds repeat respondents."""
+
+    audit_redacted = ("name_enc", "phone_enc", "email_enc", "phone_hash")
+
+    case = ForeignKeyField(Case, primary_key=True, backref="contacts", on_delete="CASCADE")
+    name_enc = BlobField(null=True)
+    phone_enc = BlobField(null=True)
+    email_enc = BlobField(null=True)
+    phone_hash = CharField(max_length=32, null=True, index=True)

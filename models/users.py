@@ -1,0 +1,49 @@
+"""Users and roles."""
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import AuditedModel, BaseModel, now
+
+ROLE_CODES = ("admin", "supervisor", "enumerator", "officer", "auditor")
+
+
+class Role(BaseModel):
+    code = CharField(max_length=32, primary_key=True)
+    name = CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+
+
+class User(UserMixin, AuditedModel):
+    audit_redacted = ("password_hash",)
+
+    username = CharField(max_length=64, unique=True)
+    full_name = CharField(max_length=200)
+    role = ForeignKeyField(Role, backref="users", column_name="role", on_delete="RESTRICT")
+    password_hash = CharField(max_length=255)
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    def __str__(self):
+        return f"{self.full_name} ({self.username})"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def role_code(self):
+        return self.role_id
+
+    def set_password(self, password):
+        # scrypt, Werkzeug's default memory-hard KDF
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
