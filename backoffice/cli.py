@@ -4,7 +4,8 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 
 import migrations
 from models import Role, User, audit, db
@@ -27,6 +28,7 @@ def db_upgrade():
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@with_appcontext
 def import_command(kind, path, as_json):
     """Import units, procedures or cases from a CSV or XLSX file."""
     try:
@@ -40,11 +42,13 @@ def import_command(kind, path, as_json):
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
-    click.echo(f"created: {report.created}  updated: {report.updated}  unchanged: {report.unchanged}  "
-               f"rejected: {report.rejected_total}  warnings: {report.warnings_total}")
-    for label, rows in (("rejected", report.rejected), ("warning", report.warnings)):
-        for row in rows:
-            click.echo(f"{label} line {row['line']}: {row['reason']}")
+    click.echo(_("created: %(c)d  updated: %(u)d  unchanged: %(n)d  rejected: %(r)d  warnings: %(w)d",
+                 c=report.created, u=report.updated, n=report.unchanged, r=report.rejected_total,
+                 w=report.warnings_total))
+    for row in report.rejected:
+        click.echo(_("Rejected, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]))
+    for row in report.warnings:
+        click.echo(_("Warning, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]))
 
 
 @audit_cli.command("verify")
@@ -52,9 +56,16 @@ def audit_verify():
     """Check the hash chain; exit 1 at the first broken or missing record."""
     ok, count, problem = audit.verify()
     if ok:
-        click.echo(f"Audit trail intact: {count} records.")
+        click.echo(_("Audit trail intact: %(n)d records.", n=count))
         return
-    click.echo(f"Audit trail BROKEN after {count} good records: {problem}", err=True)
+    messages = {
+        "missing": _("record %(seq)d is missing (the next one found is %(other)d)", seq=problem.seq, other=problem.other or 0),
+        "unlinked": _("record %(seq)d does not follow record %(other)d: the chain is broken", seq=problem.seq,
+                      other=problem.other or 0),
+        "altered": _("record %(seq)d was altered: its hash does not match its content", seq=problem.seq),
+    }
+    click.echo(_("Audit trail BROKEN after %(n)d good records: %(problem)s", n=count,
+                 problem=messages[problem.kind]), err=True)
     sys.exit(1)
 
 
@@ -77,6 +88,7 @@ def users_create(username, role, full_name, password):
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
 def worker_command(burst):
     """Run an rq worker (with its scheduler) for this app."""
     from rq import SimpleWorker

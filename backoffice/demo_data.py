@@ -161,7 +161,7 @@ def procedures(rng):
     for field, kind, items in PROCEDURES:
         for variant in VARIANTS:
             for name, days, immediate in items:
-                if variant and rng.random() < 0.45:
+                if variant and rng.random() < 0.6:
                     continue
                 n += 1
                 rows.append((f"1.{n:06d}", name + variant, field, immediate, days, kind))

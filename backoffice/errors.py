@@ -30,4 +30,5 @@ def init_app(app):
 
     @app.errorhandler(413)
     def too_large(e):
-        return page(413, _("File too large"), _("The file is larger than the allowed 512 MB."))
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page(413, _("File too large"), _("The file is larger than the allowed %(mb)d MB.", mb=limit))

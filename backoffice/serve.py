@@ -7,6 +7,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .redis_server import PrivateRedis
 
@@ -15,6 +16,7 @@ from .redis_server import PrivateRedis
 @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
 @click.option("--workers", default=2, type=int, help="Web server processes.")
+@with_appcontext
 def serve_command(host, port, workers):
     """Run gunicorn and an rq worker until Ctrl-C; start a private redis-server if REDIS_URL is unset."""
     from .demo import DEMO_USERS

@@ -1,4 +1,5 @@
 """The append-only, hash-chained audit trail."""
+import collections
 import contextlib
 import contextvars
 import datetime
@@ -146,8 +147,11 @@ def record_event(action, model, object_id=None, detail=None):
         return record_many([(action, model, object_id, None, detail)])
 
 
+Problem = collections.namedtuple("Problem", "kind seq other")  # kind: missing, unlinked, altered
+
+
 def verify(batch=5000):
-    """Walk the chain; return (ok, count, problem) where problem names the first bad record."""
+    """Walk the chain; return (ok, count of good records, the first Problem or None)."""
     prev_seq, prev_hash, count = 0, GENESIS, 0
     last_seq = 0
     while True:
@@ -157,11 +161,11 @@ def verify(batch=5000):
             return True, count, None
         for rec in chunk:
             if rec.seq != prev_seq + 1:
-                return False, count, f"record {prev_seq + 1} is missing (next found: {rec.seq})"
+                return False, count, Problem("missing", prev_seq + 1, rec.seq)
             if rec.prev_hash != prev_hash:
-                return False, count, f"record {rec.seq} does not follow record {prev_seq} (chain broken)"
+                return False, count, Problem("unlinked", rec.seq, prev_seq)
             if rec.compute_hash() != rec.hash:
-                return False, count, f"record {rec.seq} was altered (its hash does not match its content)"
+                return False, count, Problem("altered", rec.seq, None)
             prev_seq, prev_hash = rec.seq, rec.hash
             count += 1
         last_seq = prev_seq

@@ -58,17 +58,27 @@ class AuditedModel(BaseModel):
         pk = self._pk
         creating = force_insert or pk is None
         with self._meta.database.atomic():
-            before = None
+            old = None
             if not creating:
                 old = type(self).get_or_none(type(self)._meta.primary_key == pk)
-                before = old.audit_snapshot() if old else None
                 creating = force_insert = old is None
+            if creating:
+                changed = None
+            else:
+                changed = [n for n in self._meta.fields if n != "updated_at"
+                           and old.__data__.get(n) != self.__data__.get(n)]
+                if not changed:
+                    return 0
             if hasattr(self, "updated_at"):
                 self.updated_at = now()
             result = super().save(force_insert=force_insert, only=only)
-            after = self.audit_snapshot()
-            if before != after:
-                record("create" if creating else "update", self, before, after)
+            if creating:
+                record("create", self, None, self.audit_snapshot())
+            else:
+                columns = {self._meta.fields[n].column_name for n in changed}
+                before = {k: v for k, v in old.audit_snapshot().items() if k in columns}
+                after = {k: v for k, v in self.audit_snapshot().items() if k in columns}
+                record("update", self, before, after)
         return result
 
     def delete_instance(self, recursive=False, delete_nullable=False):

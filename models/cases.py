@@ -1,10 +1,21 @@
 """Dossiers (cases) and their applicants' contacts, kept apart and encrypted."""
+import datetime
+
 from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField
 
 from .base import AuditedModel, now
 from .org import Procedure, Unit
 
 CHANNELS = ("direct", "online", "postal")
+
+
+def is_late(returned_at, due_at):
+    """Returned after it was due; a due date without a time means the end of that day."""
+    if returned_at is None or due_at is None:
+        return False
+    if due_at.time() == datetime.time(0, 0):
+        return returned_at.date() > due_at.date()
+    return returned_at > due_at
 
 
 class Case(AuditedModel):

@@ -3,7 +3,9 @@ from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import FilterEqual
-from flask_admin.form import SecureForm
+from flask_admin.babel import Translations
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import IntegrityError
@@ -13,6 +15,17 @@ from models import Case, Contact, ImportRun, Procedure, Unit, db
 from .. import permissions
 
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+# A model-view endpoint is open only when the feature behind it is enabled for this user.
+FEATURES = {
+    "create_view": lambda v: v.can_create,
+    "edit_view": lambda v: v.can_edit,
+    "delete_view": lambda v: v.can_delete,
+    "action_view": lambda v: v.can_delete,
+    "details_view": lambda v: v.can_view_details,
+    "export": lambda v: v.can_export,
+    "ajax_update": lambda v: bool(v.column_editable_list) and v.can_edit,
+    "ajax_lookup": lambda v: bool(v.form_ajax_refs),
+}
 
 
 def _role():
@@ -38,6 +51,9 @@ class RoleGate:
             return denied
         if name in WRITE_VIEWS and not permissions.can_write(_role(), self.permission):
             abort(403)
+        feature = FEATURES.get(name)
+        if feature and not feature(self):
+            abort(403)
         return None
 
 
@@ -54,8 +70,22 @@ class LiveFilterEqual(LiveOptions, FilterEqual):
     pass
 
 
+class AdminForm(FlaskForm):
+    """Flask-Admin forms with Flask-WTF's CSRF protection, like every other form of the app."""
+
+    class Meta:
+        _translations = Translations()
+
+        def get_translations(self, form):
+            return self._translations
+
+    def __init__(self, formdata=_Auto, obj=None, prefix="", **kwargs):
+        self._obj = obj
+        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
 class SecureModelView(RoleGate, ModelView):
-    form_base_class = SecureForm
+    form_base_class = AdminForm
     can_export = False
     can_view_details = True
     page_size = 50

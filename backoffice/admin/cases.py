@@ -71,7 +71,7 @@ class CaseView(SecureModelView):
         "unit": lambda v, c, m, n: m.unit.name,
         "procedure": lambda v, c, m, n: m.procedure.name,
     }
-    column_type_formatters = {datetime.datetime: lambda v, d: d.strftime("%d/%m/%Y %H:%M")}
+    column_type_formatters = {datetime.datetime: lambda view, value, name: value.strftime("%d/%m/%Y %H:%M")}
 
     @property
     def column_filters(self):

@@ -26,7 +26,7 @@ class UploadForm(FlaskForm):
     kind = SelectField(_l("What the file contains"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
     file = FileField(_l("File (CSV or XLSX)"), validators=[
         FileRequired(_l("Choose a file.")),
-        FileAllowed(["csv", "xlsx", "txt"], _l("Only CSV or XLSX files can be imported."))])
+        FileAllowed(["csv", "xlsx"], _l("Only CSV or XLSX files can be imported."))])
 
 
 class ImportView(SecureBaseView):

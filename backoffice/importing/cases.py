@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 
 from models import Case, Contact, Procedure, Unit, audit, db, now
+from models.cases import is_late
 from models.bulk import insert_rows, reserve_ids
 from models.pii import cipher
 
@@ -184,7 +185,7 @@ class CaseImporter:
         enc = self.cipher.encrypt
         case_rows, contact_rows, entries = [], [], []
         for case_id, r in zip(ids, rows):
-            late = bool(r["returned_at"] and r["due_at"] and r["returned_at"] > r["due_at"])
+            late = is_late(r["returned_at"], r["due_at"])
             case_rows.append((case_id, r["code"], r["unit_id"], r["procedure_id"], r["channel"],
                               r["received_at"], r["due_at"], r["returned_at"], late,
                               r["receiving_officer"], r["handling_officer"], r["digest"], stamp, stamp))
@@ -209,7 +210,7 @@ class CaseImporter:
         before_state, after_state = case_state(old), case_state(row)
         changed = [k for k in before_state if k in PERSONAL and old[k] != row[k]
                    or k not in PERSONAL and before_state[k] != after_state[k]]
-        late = bool(row["returned_at"] and row["due_at"] and row["returned_at"] > row["due_at"])
+        late = is_late(row["returned_at"], row["due_at"])
         Case.update(unit=row["unit_id"], procedure=row["procedure_id"], channel=row["channel"],
                     received_at=row["received_at"], due_at=row["due_at"], returned_at=row["returned_at"],
                     is_late=late, receiving_officer=row["receiving_officer"],

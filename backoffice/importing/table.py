@@ -45,6 +45,19 @@ def match_columns(header, spec):
     return found
 
 
+def _looks_like_utf8(sample, complete):
+    """UTF-8 with at most a few stray bytes (those rows are rejected one by one), header clean."""
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(sample, final=complete)
+    lines = text.splitlines()
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the sample may end inside a line
+
+    def bad(line):
+        return any("\udc80" <= ch <= "\udcff" for ch in line)
+    header = next((line for line in lines if line.strip()), "")
+    return not bad(header) and sum(map(bad, lines)) * 2 <= len(lines)
+
+
 def open_table(path):
     with open(path, "rb") as f:
         head = f.read(8)
@@ -63,11 +76,9 @@ class CsvTable:
             sample = f.read(65536)
         if b"\x00" in sample:
             raise ImportRefused(_("This file is not a table (CSV or XLSX); nothing was imported."))
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < 65536)
-        except UnicodeDecodeError:
+        if not _looks_like_utf8(sample, complete=len(sample) < 65536):
             raise ImportRefused(_("The file is not UTF-8 text. Save it as CSV UTF-8 or XLSX; "
-                                  "nothing was imported.")) from None
+                                  "nothing was imported."))
         self._raw = open(path, "rb")
         self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
         self.header_line = 0

@@ -1,0 +1,43 @@
+# `make run`: install, migrate, load the demo province, serve. `make test`: install and run every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+CATALOGS := $(wildcard backoffice/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite bench translations extract-messages clean
+
+install: $(STAMP) $(COMPILED)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+translations: $(COMPILED)
+
+extract-messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o backoffice/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i backoffice/translations/messages.pot -d backoffice/translations --no-fuzzy-matching
+
+run: install
+	$(PY) -m flask --app run db upgrade
+	$(PY) -m flask --app run demo load --if-empty
+	PORT=$(PORT) $(PY) -m flask --app run serve
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/import_cases.py 200000
+
+clean:
+	rm -rf $(VENV) .pytest_cache

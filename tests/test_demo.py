@@ -1,0 +1,32 @@
+"""The demo province: realistic units, procedures and cases, loaded through the importers."""
+import collections
+
+from models import Case, Contact, Period, Procedure, Unit, User
+from models.pii import cipher
+
+
+def test_demo_load_builds_a_realistic_province_once(runner):
+    result = runner.invoke(args=["demo", "load", "--cases", "3000"])
+    assert result.exit_code == 0, result.output
+    levels = collections.Counter(u.level.code for u in Unit.select())
+    assert 50 <= sum(levels.values()) <= 70
+    assert levels["so"] >= 10 and levels["xa"] >= 30 and levels["nganh_doc"] >= 3 and levels["tinh"] == 1
+    assert Unit.get(Unit.code == "X001").parent.code == "T00"
+    assert 180 <= Procedure.select().count() <= 220
+    assert len({p.field for p in Procedure.select()}) >= 15
+    assert Procedure.select().where(Procedure.immediate_result == True).count() > 0  # noqa: E712
+    cases = Case.select().count()
+    assert cases == 3000
+    channels = collections.Counter(c.channel for c in Case.select(Case.channel))
+    assert channels["online"] > 0 and channels["postal"] > 0 and channels["direct"] > cases / 2
+    late = Case.select().where(Case.is_late == True).count()  # noqa: E712
+    assert 0.03 * cases < late < 0.3 * cases
+    months = {c.returned_at.strftime("%Y-%m") for c in Case.select() if c.returned_at}
+    assert len(months) >= 3
+    names = [cipher().decrypt(c.name_enc) for c in Contact.select().limit(200)]
+    assert any(ch in "".join(names) for ch in "ễăờịữ")
+    assert sum(1 for c in Contact.select() if c.phone_enc is None) > 0  # some phones missing or invalid
+    assert {u.role_id for u in User.select()} == {"admin", "supervisor", "enumerator", "officer", "auditor"}
+    assert Period.select().count() == 3
+    again = runner.invoke(args=["demo", "load", "--cases", "3000", "--if-empty"])
+    assert again.exit_code == 0 and Case.select().count() == cases

@@ -1,0 +1,127 @@
+"""Every URL of the app against every role: no page can be added without being covered here."""
+import pytest
+
+from conftest import login
+from models import ImportRun, Period, Procedure, Unit, UnitLevel, User
+
+ROLES = ("admin", "supervisor", "officer", "auditor", "enumerator")
+NOBODY = ()
+READ_REF = ("admin", "supervisor", "officer")
+WRITE_REF = ("admin", "officer")
+
+
+def only(roles, ok=200):
+    return {r: (ok if r in roles else 403) for r in ROLES}
+
+
+def model_view(read, write, details=True, delete=None, export=False):
+    delete = write if delete is None else delete
+    return {
+        "index_view": only(read),
+        "details_view": only(read if details else NOBODY),
+        "create_view": only(write),
+        "edit_view": only(write),
+        "delete_view": only(delete, ok=302),
+        "action_view": only(delete, ok=302),
+        "export": only(read if export else NOBODY),
+        "ajax_update": only(NOBODY),
+        "ajax_lookup": only(NOBODY),
+    }
+
+
+# endpoint -> {role: expected status}; "anonymous" is checked separately
+EXPECTED = {
+    "index": {r: 302 for r in ROLES},
+    "admin.index": {**{r: 200 for r in ROLES}, "enumerator": 302},
+    "auth.login": {r: 302 for r in ROLES},
+    "auth.logout": {r: 302 for r in ROLES},
+    "interviewer.home": only(("enumerator",)),
+    "imports.index": only(READ_REF),
+    "imports.run": only(READ_REF),
+    "imports.status": only(READ_REF),
+}
+for prefix, spec in {
+    "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False),
+    "units": model_view(READ_REF, WRITE_REF),
+    "procedures": model_view(READ_REF, WRITE_REF),
+    "periods": model_view(READ_REF, READ_REF),
+    "users": model_view(("admin",), ("admin",), delete=NOBODY),
+    "audit": model_view(("admin", "auditor"), NOBODY),
+}.items():
+    EXPECTED.update({f"{prefix}.{name}": statuses for name, statuses in spec.items()})
+PUBLIC = {"static", "admin.static"}
+POST_ONLY_OK = {"auth.logout"}
+
+
+@pytest.fixture
+def sample_ids(app, users):
+    level = UnitLevel.get(UnitLevel.code == "xa")
+    unit = Unit.create(code="X01", name="UBND xã A", level=level)
+    procedure = Procedure.create(code="1.0001", name="Đăng ký khai sinh")
+    period = Period.create(month="2026-10")
+    run = ImportRun.create(kind="units", filename="u.csv", actor="admin", status="done", report="{}")
+    from models import AuditRecord, Case
+    audit_id = AuditRecord.select().first().id
+    return {"units": unit.id, "procedures": procedure.id, "periods": period.id, "users": users["officer"].id,
+            "audit": audit_id, "cases": 1, "run": run.id}
+
+
+def _requests(app, ids):
+    """(endpoint, method, url) for every rule of the URL map."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        args = {}
+        if "export_type" in rule.arguments:
+            args["export_type"] = "csv"
+        if "run_id" in rule.arguments:
+            args["run_id"] = ids["run"]
+        url = rule.build(args)[1]
+        view = rule.endpoint.split(".")[0]
+        if rule.endpoint.endswith(("edit_view", "details_view")):
+            url += f"?id={ids.get(view, 1)}"
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, method, url
+
+
+def test_every_endpoint_has_an_expectation(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - PUBLIC
+    assert endpoints - set(EXPECTED) == set(), "new pages must be added to EXPECTED"
+    assert set(EXPECTED) - endpoints == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_its_pages(app, sample_ids, role):
+    client = app.test_client()
+    assert login(client, role).status_code == 302
+    failures = []
+    for endpoint, method, url in _requests(app, sample_ids):
+        if endpoint == "auth.logout":
+            continue  # checked last: it ends the session
+        status = client.open(url, method=method).status_code
+        if status != EXPECTED[endpoint][role]:
+            failures.append(f"{method} {url}: {status}, expected {EXPECTED[endpoint][role]}")
+    assert failures == []
+    assert client.post("/logout").status_code == EXPECTED["auth.logout"][role]
+    assert client.get("/admin/").status_code == 302  # signed out
+
+
+def test_anonymous_users_are_sent_to_the_login_page(app, sample_ids):
+    client = app.test_client()
+    for endpoint, method, url in _requests(app, sample_ids):
+        response = client.open(url, method=method)
+        if endpoint == "auth.login":
+            assert response.status_code == 200
+        elif endpoint in ("auth.logout", "index"):
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/login?next="), url
+
+
+def test_forbidden_page_is_explained_in_vietnamese(app, users):
+    client = app.test_client()
+    login(client, "enumerator")
+    response = client.get("/admin/users/")
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.get_data(as_text=True)
