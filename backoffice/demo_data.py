@@ -184,7 +184,8 @@ def cases(rng, unit_rows, procedure_rows, count, today):
         proc = rng.choice(by_kind[kind])
         received = start + datetime.timedelta(seconds=rng.random() * span * 0.97)
         received = received.replace(hour=rng.randint(7, 16), second=0, microsecond=0)
-        due = received + datetime.timedelta(days=max(proc[4], 0) * 7 / 5)
+        due = datetime.datetime.combine((received + datetime.timedelta(days=round(proc[4] * 7 / 5))).date(),
+                                        datetime.time())
         r = rng.random()
         if proc[3]:
             returned = received + datetime.timedelta(minutes=rng.randint(10, 90))

@@ -111,3 +111,29 @@ def test_a_password_change_is_recorded_without_the_hash(app, users):
     assert (last.action, last.model, last.object_id) == ("update", "user", str(user.id))
     assert json.loads(last.before) == {"password_hash": "[redacted]"}
     assert json.loads(last.after) == {"password_hash": "[redacted]"}
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(app):
+    """Writers in parallel (own connections) serialise on the chain: no fork, no gap."""
+    import threading
+    errors = []
+
+    def write(thread):
+        try:
+            with audit.acting_as(f"writer{thread}", "officer", "web"):
+                for month in range(1, 13):
+                    Period.create(month=f"{2000 + thread}-{month:02d}")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=write, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Period.select().count() == 48
+    ok, count, problem = audit.verify()
+    assert ok and count == 48, problem

@@ -103,6 +103,10 @@ class SecureModelView(RoleGate, ModelView):
     def can_delete(self):
         return permissions.can_write(_role(), self.permission)
 
+    def search_placeholder(self):
+        labels = [str(self.column_labels.get(c, c)) for c in self.column_searchable_list or ()]
+        return _("Search by %(fields)s", fields=", ".join(labels).lower()) if labels else None
+
     def _get_filter_groups(self):
         self._refresh_filters_cache()  # so options read from the database stay current
         return super()._get_filter_groups()

@@ -2,6 +2,7 @@
 import datetime
 
 from flask import g
+from flask_admin.model import typefmt
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, BooleanEqualFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -71,7 +72,11 @@ class CaseView(SecureModelView):
         "unit": lambda v, c, m, n: m.unit.name,
         "procedure": lambda v, c, m, n: m.procedure.name,
     }
-    column_type_formatters = {datetime.datetime: lambda view, value, name: value.strftime("%d/%m/%Y %H:%M")}
+    column_type_formatters = {**typefmt.BASE_FORMATTERS,
+                              datetime.datetime: lambda view, value, name: value.strftime("%d/%m/%Y %H:%M")}
+
+    def search_placeholder(self):
+        return _("Case code, or its beginning")
 
     @property
     def column_filters(self):

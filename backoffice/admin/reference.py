@@ -2,6 +2,7 @@
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from peewee import JOIN
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -27,7 +28,9 @@ class UnitView(SecureModelView):
     column_details_exclude_list = ()
 
     def get_query(self):
-        return Unit.select(Unit, UnitLevel).join(UnitLevel)
+        parent = Unit.alias()
+        return (Unit.select(Unit, UnitLevel, parent).join(UnitLevel).switch(Unit)
+                .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id), attr="parent"))
 
     @property
     def column_filters(self):
