@@ -5,9 +5,11 @@ from .cases import CHANNELS, Case, Contact
 from .imports import ImportRun
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
+from .sampling import Allocation, Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit, SampleCase
 from .users import ROLE_CODES, Role, User
 
-ALL_MODELS = [Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period, ImportRun, AuditRecord]
+ALL_MODELS = [Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period, ImportRun, AuditRecord,
+              Allocation, SampleCase, EnumeratorProfile, EnumeratorUnit, Assignment, AssignmentEvent]
 
 
 def init_app(app):

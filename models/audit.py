@@ -38,12 +38,18 @@ class AuditRecord(BaseModel):
                           self.model, self.object_id, self.before, self.after, self.prev_hash)
 
 
+# Encoders made once (json.dumps would make one per call); same output as json.dumps
+_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
+def _hash(fields):
+    return hashlib.sha256(_canonical(fields).encode()).hexdigest()
+
+
 def chain_hash(seq, at, actor, role, source, action, model, object_id, before, after, prev_hash):
-    canonical = json.dumps(
-        [seq, at.isoformat(timespec="microseconds"), actor, role, source, action, model,
-         object_id, before, after, prev_hash],
-        ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return _hash([seq, at.isoformat(timespec="microseconds"), actor, role, source, action, model,
+                  object_id, before, after, prev_hash])
 
 
 @contextlib.contextmanager
@@ -94,7 +100,7 @@ def snapshot(instance):
 
 
 def dump(state):
-    return None if state is None else json.dumps(state, ensure_ascii=False, sort_keys=True, default=str)
+    return None if state is None else _dump(state)
 
 
 def _lock_chain():
@@ -110,12 +116,13 @@ def build_records(entries, head):
     """Chain (action, model, object_id, before, after) entries after `head` = (seq, hash)."""
     actor, role, source = current_actor()
     at = now()
+    at_text = at.isoformat(timespec="microseconds")
     seq, prev = head
     rows = []
     for action, model, object_id, before, after in entries:
         seq += 1
         b, a = dump(before), dump(after)
-        h = chain_hash(seq, at, actor, role, source, action, model, object_id, b, a, prev)
+        h = _hash([seq, at_text, actor, role, source, action, model, object_id, b, a, prev])
         rows.append((seq, at, actor, role, source, action, model, object_id, b, a, prev, h))
         prev = h
     return rows

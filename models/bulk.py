@@ -1,17 +1,31 @@
 """Fast bulk inserts: executemany on SQLite, COPY on PostgreSQL."""
 import csv
-import datetime
 import io
 
 from .base import db, is_postgres
 
+_BINARY = {bytes, memoryview}
 
-def _copy_value(value):
-    if isinstance(value, (bytes, memoryview)):
-        return "\\x" + bytes(value).hex()
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ")
-    return value
+
+def _binary_columns(rows):
+    """Indexes of the columns holding bytes."""
+    return [i for i, column in enumerate(zip(*rows)) if not _BINARY.isdisjoint(map(type, column))]
+
+
+def _copy_rows(rows):
+    """Rows for COPY … (FORMAT csv): bytes as bytea hex; the csv writer writes None as NULL and
+    a datetime as str(), i.e. isoformat(sep=" ")."""
+    binary = _binary_columns(rows)
+    if not binary:
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in binary:
+            if row[i] is not None:
+                row[i] = "\\x" + bytes(row[i]).hex()
+        out.append(row)
+    return out
 
 
 def insert_rows(table, columns, rows):
@@ -20,8 +34,7 @@ def insert_rows(table, columns, rows):
         return
     if is_postgres():
         buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerows([[_copy_value(v) for v in row] for row in rows])
+        csv.writer(buf).writerows(_copy_rows(rows))
         buf.seek(0)
         cols = ", ".join(f'"{c}"' for c in columns)
         with db.cursor() as cur:

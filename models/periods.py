@@ -1,7 +1,7 @@
 """Survey periods: one per month."""
 import re
 
-from peewee import CharField, DateTimeField
+from peewee import CharField, DateTimeField, IntegerField, TextField
 
 from .base import AuditedModel, now
 
@@ -12,11 +12,33 @@ class Period(AuditedModel):
     month = CharField(max_length=7, unique=True)  # YYYY-MM
     status = CharField(max_length=16, default="open")  # open, closed
     note = CharField(max_length=1000, null=True)
+    total = IntegerField(null=True)  # interviews to complete this month
+    seed = CharField(max_length=100, null=True)  # the recorded seed of the draw
+    settings = TextField(null=True)  # JSON: eligibility rules, minimum, modes, response rates
+    allocated_at = DateTimeField(null=True)
+    drawn_at = DateTimeField(null=True)
+    frame_digest = CharField(max_length=64, null=True)  # fingerprint of the drawn population
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
     def __str__(self):
         return self.month
+
+    @classmethod
+    def for_month(cls, month):
+        """The period of a month, created on first use."""
+        if not cls.valid_month(month):
+            raise ValueError(month)
+        period = cls.get_or_none(cls.month == month)
+        return period or cls.create(month=month)
+
+    @property
+    def bounds(self):
+        """[start, end) of the month, as naive local datetimes."""
+        import datetime
+        year, month = int(self.month[:4]), int(self.month[5:])
+        return (datetime.datetime(year, month, 1),
+                datetime.datetime(year + (month == 12), month % 12 + 1, 1))
 
     @staticmethod
     def valid_month(value):

@@ -17,7 +17,9 @@ from werkzeug.security import generate_password_hash
 PG_URL = os.environ.get("SIPAS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = bool(os.environ.get("CI"))
 PASSWORD = "correct-horse-battery"
-DATA_TABLES = ["audit_record", "contact", "case", "import_run", "period", "procedure", "unit", "user"]
+DATA_TABLES = ["audit_record", "contact", "case", "import_run", "period", "procedure", "unit", "user",
+               "allocation", "sample_case", "enumerator_profile", "enumerator_unit", "assignment",
+               "assignment_event"]
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}
 
 

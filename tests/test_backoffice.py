@@ -106,3 +106,13 @@ def test_home_shows_counts(client, users, runner, reference_data):
     html = client.get("/admin/").get_data(as_text=True)
     assert re.search(r'data-testid="count-cases">6<', html)
     assert re.search(r'data-testid="count-units">6<', html)
+
+
+def test_a_forged_sort_column_is_ignored(client, users, runner, reference_data):
+    _cases(runner)
+    login(client, "officer")
+    for query in ("sort=1", "sort=99&desc=1", "sort=abc"):
+        response = client.get("/admin/cases/?" + query)
+        assert response.status_code == 200
+        assert len(_codes(response.get_data(as_text=True))) == 6
+    assert client.get("/admin/units/?sort=4").status_code == 200

@@ -1,7 +1,6 @@
 """The cases list: built for a million rows (indexed filters, prefix search on the code)."""
 import datetime
 
-from flask import g
 from flask_admin.model import typefmt
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, BooleanEqualFilter, FilterEqual
 from flask_babel import gettext as _
@@ -88,16 +87,30 @@ class CaseView(SecureModelView):
         ]
 
     def get_query(self):
-        query = (Case.select(Case, Unit.name, Procedure.name, Contact.phone_enc)
-                 .join(Unit, on=(Case.unit == Unit.id)).switch(Case)
-                 .join(Procedure, on=(Case.procedure == Procedure.id)).switch(Case)
-                 .join(Contact, JOIN.LEFT_OUTER, on=(Contact.case == Case.id), attr="contact_row"))
-        term = g.get("case_search")
+        return (Case.select(Case, Unit.name, Procedure.name, Contact.phone_enc)
+                .join(Unit, on=(Case.unit == Unit.id)).switch(Case)
+                .join(Procedure, on=(Case.procedure == Procedure.id)).switch(Case)
+                .join(Contact, JOIN.LEFT_OUTER, on=(Contact.case == Case.id), attr="contact_row"))
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """Count and page on the case table alone (indexed), then fetch the page's rows with joins."""
+        query = Case.select(Case.id)
+        term = (search or "").strip()
         if term:
             # A prefix range on the unique index, not a LIKE '%…%' scan.
             query = query.where((Case.code >= term) & (Case.code < term + "\U0010ffff"))
-        return query
-
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        g.case_search = (search or "").strip()
-        return super().get_list(page, sort_column, sort_desc, None, filters, execute, page_size)
+        for index, _name, value in filters or ():
+            flt = self._filters[index]
+            query = flt.apply(query, flt.clean(value))
+        count = query.count()
+        if sort_column in self._sortable_columns:
+            field = getattr(Case, sort_column)
+            order = [field.desc() if sort_desc else field.asc()]
+        elif term:
+            order = [Case.code.asc()]
+        else:
+            order = [Case.returned_at.desc(), Case.id.desc()]  # the (returned_at, id) index
+        page_size = page_size or self.page_size
+        ids = [row.id for row in query.order_by(*order).limit(page_size).offset((page or 0) * page_size)]
+        rows = list(self.get_query().where(Case.id.in_(ids)).order_by(*order)) if ids else []
+        return count, rows

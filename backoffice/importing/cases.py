@@ -1,4 +1,7 @@
 """Import of dossiers (cases), streamed in chunks, with applicants' contacts encrypted."""
+import collections
+import operator
+
 from flask_babel import gettext as _
 
 from models import Case, Contact, Procedure, Unit, audit, db, now
@@ -23,7 +26,7 @@ SPEC = {
     "receiving_officer": (False, "can_bo_tiep_nhan", "receiving_officer"),
     "handling_officer": (False, "can_bo_xu_ly", "handling_officer"),
 }
-CHUNK = 5000
+CHUNK = 20000
 CASE_COLUMNS = ("id", "code", "unit_id", "procedure_id", "channel", "received_at", "due_at",
                 "returned_at", "is_late", "receiving_officer", "handling_officer", "digest",
                 "created_at", "updated_at")
@@ -32,19 +35,28 @@ CONTACT_COLUMNS = ("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash"
 ROW_FIELDS = ("unit_id", "procedure_id", "channel", "received_at", "due_at", "returned_at",
               "receiving_officer", "handling_officer", "name", "phone", "email")
 PERSONAL = ("name", "phone", "email")
+# A parsed row: the fields of its digest, in order, then the case code
+Row = collections.namedtuple("Row", ROW_FIELDS + ("code",))
 
 
 def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def case_state(row):
+def _redacted(value):
+    return None if value is None else audit.REDACTED
+
+
+def case_state(r):
     """The audited state of an imported case: personal data redacted."""
-    state = {f: _iso(row[f]) if f.endswith("_at") else row[f] for f in ROW_FIELDS if f not in PERSONAL}
-    state["code"] = row["code"]
-    for f in PERSONAL:
-        state[f] = None if row[f] is None else audit.REDACTED
-    return state
+    return {"unit_id": r.unit_id, "procedure_id": r.procedure_id, "channel": r.channel,
+            "received_at": _iso(r.received_at), "due_at": _iso(r.due_at), "returned_at": _iso(r.returned_at),
+            "receiving_officer": r.receiving_officer, "handling_officer": r.handling_officer, "code": r.code,
+            "name": _redacted(r.name), "phone": _redacted(r.phone), "email": _redacted(r.email)}
+
+
+def is_late(r):
+    return bool(r.returned_at and r.due_at and r.returned_at > r.due_at)
 
 
 class CaseImporter:
@@ -52,7 +64,10 @@ class CaseImporter:
         self.table = table
         self.report = report
         self.progress = progress
-        self.cols = match_columns(table.header, SPEC)
+        cols = match_columns(table.header, SPEC)
+        # All fields in one call; a short row is padded, and an absent column reads the padding
+        self.pad = [""] * (max(cols.values()) + 2)
+        self.pick = operator.itemgetter(*(cols.get(field, -1) for field in SPEC))
         self.units = dict(Unit.select(Unit.code, Unit.id).tuples())
         self.procedures = dict(Procedure.select(Procedure.code, Procedure.id).tuples())
         self.cipher = cipher()
@@ -63,166 +78,158 @@ class CaseImporter:
             row = self.parse(line, values)
             if row is None:
                 continue
-            if row["code"] in self.pending:
+            if row.code in self.pending:
                 self.report.warn(line, _("Case code repeated in the file; this later row updates the case."))
                 self.flush()
-            self.pending[row["code"]] = row
+            self.pending[row.code] = row
             if len(self.pending) >= CHUNK:
                 self.flush()
         self.flush()
         return self.report
 
-    def _get(self, values, field):
-        index = self.cols.get(field)
-        if index is None or index >= len(values):
-            return ""
-        return values[index]
-
     def parse(self, line, values):
-        """A dict of clean values, or None after recording why the row is rejected."""
-        get = self._get
+        """A Row of clean values, or None after recording why the row is rejected."""
         report = self.report
         if values is None:
             report.reject(line, _("The row is not valid UTF-8 text."))
             return None
+        (code, unit_code, procedure_code, channel, received, due, returned,
+         name, phone, email, receiving, handling) = self.pick(values + self.pad)
         try:
-            code = clean_text(get(values, "code"), 100)
+            code = clean_text(code, 100)
         except ValueError:
-            code = None
             report.reject(line, _("Case code is longer than 100 characters."))
             return None
         if not code:
             report.reject(line, _("Case code is missing."))
             return None
-        unit_code = clean_text(get(values, "unit"), 64)
+        unit_code = clean_text(unit_code, 64)
         unit_id = self.units.get(unit_code)
         if unit_id is None:
             report.reject(line, _("Unit %(code)s does not exist; import the units first.", code=unit_code or "—"))
             return None
-        procedure_code = clean_text(get(values, "procedure"), 64)
+        procedure_code = clean_text(procedure_code, 64)
         procedure_id = self.procedures.get(procedure_code)
         if procedure_id is None:
             report.reject(line, _("Procedure %(code)s does not exist; import the procedures first.",
                                   code=procedure_code or "—"))
             return None
         try:
-            channel = parse_channel(get(values, "channel"))
+            channel = parse_channel(channel)
         except ValueError:
             report.reject(line, _("Unknown submission channel; expected truc_tiep, truc_tuyen or buu_chinh."))
             return None
-        dates = {}
-        for field, label, required in (("received_at", _("received date"), True),
-                                        ("due_at", _("due date"), False),
-                                        ("returned_at", _("return date"), False)):
-            try:
-                dates[field] = parse_datetime(get(values, field))
-            except ValueError:
-                report.reject(line, _("Unreadable %(what)s; use dd/mm/yyyy or yyyy-mm-dd.", what=label))
+        field = "received_at"
+        try:
+            received = parse_datetime(received)
+            if received is None:
+                report.reject(line, _("The %(what)s is missing.", what=_("received date")))
                 return None
-            if required and dates[field] is None:
-                report.reject(line, _("The %(what)s is missing.", what=label))
-                return None
-        if dates["returned_at"] and dates["returned_at"] < dates["received_at"]:
+            field = "due_at"
+            due = parse_datetime(due)
+            field = "returned_at"
+            returned = parse_datetime(returned)
+        except ValueError:
+            what = {"received_at": _("received date"), "due_at": _("due date"), "returned_at": _("return date")}
+            report.reject(line, _("Unreadable %(what)s; use dd/mm/yyyy or yyyy-mm-dd.", what=what[field]))
+            return None
+        if returned and returned < received:
             report.reject(line, _("The result was returned before the dossier was received."))
             return None
         try:
-            name = clean_text(get(values, "name"), 300)
-            receiving = clean_text(get(values, "receiving_officer"), 200)
-            handling = clean_text(get(values, "handling_officer"), 200)
+            name = clean_text(name, 300)
+            receiving = clean_text(receiving, 200)
+            handling = clean_text(handling, 200)
         except ValueError:
             report.reject(line, _("A name is longer than allowed."))
             return None
         try:
-            phone = parse_phone(get(values, "phone"))
+            phone = parse_phone(phone)
         except ValueError:
             phone = None
             report.warn(line, _("Invalid phone number; the case is imported without a phone."))
         try:
-            email = parse_email(get(values, "email"))
+            email = parse_email(email)
         except ValueError:
             email = None
             report.warn(line, _("Invalid e-mail address; the case is imported without an e-mail."))
-        return {"line": line, "code": code, "unit_id": unit_id, "procedure_id": procedure_id,
-                "channel": channel, "received_at": dates["received_at"], "due_at": dates["due_at"],
-                "returned_at": dates["returned_at"], "receiving_officer": receiving,
-                "handling_officer": handling, "name": name, "phone": phone, "email": email}
+        return Row(unit_id, procedure_id, channel, received, due, returned, receiving, handling,
+                   name, phone, email, code)
 
     def digest(self, row):
-        return self.cipher.digest([row[f] for f in ROW_FIELDS])
+        return self.cipher.digest(row[:len(ROW_FIELDS)])
 
     def flush(self):
         if not self.pending:
             return
-        rows = list(self.pending.values())
+        rows = [(row, self.digest(row)) for row in self.pending.values()]
         self.pending = {}
         with db.atomic():
-            existing = {}
-            codes = [r["code"] for r in rows]
-            for i in range(0, len(codes), 900):
-                existing.update({c: (i_, d) for c, i_, d in Case.select(Case.code, Case.id, Case.digest)
-                                 .where(Case.code.in_(codes[i:i + 900])).tuples()})
+            existing = self._existing([row.code for row, _digest in rows])
             new, changed = [], []
-            for row in rows:
-                row["digest"] = self.digest(row)
-                old = existing.get(row["code"])
+            for row, digest in rows:
+                old = existing.get(row.code)
                 if old is None:
-                    new.append(row)
-                elif old[1] == row["digest"]:
+                    new.append((row, digest))
+                elif old[1] == digest:
                     self.report.unchanged += 1
                 else:
-                    changed.append((old[0], row))
+                    changed.append((old[0], row, digest))
             self._insert(new)
-            for case_id, row in changed:
-                self._update(case_id, row)
+            for case_id, row, digest in changed:
+                self._update(case_id, row, digest)
         if self.progress:
             self.progress(self.report, self.table.fraction_done())
+
+    @staticmethod
+    def _existing(codes):
+        """{code: (id, digest)} of the stored cases among `codes`."""
+        found = {}
+        for i in range(0, len(codes), 900):
+            found.update({c: (id_, d) for c, id_, d in Case.select(Case.code, Case.id, Case.digest)
+                          .where(Case.code.in_(codes[i:i + 900])).tuples()})
+        return found
 
     def _insert(self, rows):
         if not rows:
             return
         ids = reserve_ids(Case, len(rows))
         stamp = now()
-        enc = self.cipher.encrypt
+        enc, lookup_hash = self.cipher.encrypt, self.cipher.lookup_hash
         case_rows, contact_rows, entries = [], [], []
-        for case_id, r in zip(ids, rows):
-            late = is_late(r["returned_at"], r["due_at"])
-            case_rows.append((case_id, r["code"], r["unit_id"], r["procedure_id"], r["channel"],
-                              r["received_at"], r["due_at"], r["returned_at"], late,
-                              r["receiving_officer"], r["handling_officer"], r["digest"], stamp, stamp))
-            if r["name"] or r["phone"] or r["email"]:
-                contact_rows.append((case_id, enc(r["name"]), enc(r["phone"]), enc(r["email"]),
-                                     self.cipher.lookup_hash(r["phone"])))
+        for case_id, (r, digest) in zip(ids, rows):
+            case_rows.append((case_id, r.code, r.unit_id, r.procedure_id, r.channel, r.received_at, r.due_at,
+                              r.returned_at, is_late(r), r.receiving_officer, r.handling_officer, digest,
+                              stamp, stamp))
+            if r.name or r.phone or r.email:
+                contact_rows.append((case_id, enc(r.name), enc(r.phone), enc(r.email), lookup_hash(r.phone)))
             entries.append(("create", "case", str(case_id), None, case_state(r)))
         insert_rows(Case._meta.table_name, CASE_COLUMNS, case_rows)
         insert_rows(Contact._meta.table_name, CONTACT_COLUMNS, contact_rows)
         audit.record_many(entries)
         self.report.created += len(rows)
 
-    def _update(self, case_id, row):
+    def _update(self, case_id, row, digest):
         case = Case.get_by_id(case_id)
         contact = Contact.get_or_none(Contact.case == case_id)
         dec = self.cipher.decrypt
-        old = {f: getattr(case, f) for f in ROW_FIELDS if f not in PERSONAL}
-        old.update({"unit_id": case.unit_id, "procedure_id": case.procedure_id, "code": case.code})
-        old.update({"name": dec(contact.name_enc) if contact else None,
-                    "phone": dec(contact.phone_enc) if contact else None,
-                    "email": dec(contact.email_enc) if contact else None})
+        old = Row(*[getattr(case, f) for f in ROW_FIELDS if f not in PERSONAL],
+                  *[dec(getattr(contact, f + "_enc")) if contact else None for f in PERSONAL], case.code)
         before_state, after_state = case_state(old), case_state(row)
-        changed = [k for k in before_state if k in PERSONAL and old[k] != row[k]
+        changed = [k for k in before_state if k in PERSONAL and getattr(old, k) != getattr(row, k)
                    or k not in PERSONAL and before_state[k] != after_state[k]]
-        late = is_late(row["returned_at"], row["due_at"])
-        Case.update(unit=row["unit_id"], procedure=row["procedure_id"], channel=row["channel"],
-                    received_at=row["received_at"], due_at=row["due_at"], returned_at=row["returned_at"],
-                    is_late=late, receiving_officer=row["receiving_officer"],
-                    handling_officer=row["handling_officer"], digest=row["digest"],
+        Case.update(unit=row.unit_id, procedure=row.procedure_id, channel=row.channel,
+                    received_at=row.received_at, due_at=row.due_at, returned_at=row.returned_at,
+                    is_late=is_late(row), receiving_officer=row.receiving_officer,
+                    handling_officer=row.handling_officer, digest=digest,
                     updated_at=now()).where(Case.id == case_id).execute()
         if any(k in PERSONAL for k in changed):
             Contact.delete().where(Contact.case == case_id).execute()
-            if row["name"] or row["phone"] or row["email"]:
+            if row.name or row.phone or row.email:
                 enc = self.cipher.encrypt
                 insert_rows(Contact._meta.table_name, CONTACT_COLUMNS,
-                            [(case_id, enc(row["name"]), enc(row["phone"]), enc(row["email"]),
-                              self.cipher.lookup_hash(row["phone"]))])
+                            [(case_id, enc(row.name), enc(row.phone), enc(row.email),
+                              self.cipher.lookup_hash(row.phone))])
         audit.record_many([("update", "case", str(case_id),
                             {k: before_state[k] for k in changed},
                             {k: after_state[k] for k in changed})])

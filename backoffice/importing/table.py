@@ -100,9 +100,10 @@ class CsvTable:
         for values in reader:
             first_line = consumed + 2  # the record's first line, after the header
             consumed = reader.line_num
-            if any(v.strip() for v in values):
+            joined = "".join(values)
+            if joined.strip():
                 try:
-                    "".join(values).encode("utf-8")
+                    joined.encode("utf-8")
                 except UnicodeEncodeError:  # undecodable bytes, kept as surrogates
                     values = None
                 yield first_line, values

@@ -1,5 +1,6 @@
 """Parsing of the values found in one-stop exports: dates, phones, channels, flags, e-mails."""
 import datetime
+import functools
 import re
 
 from backoffice.importing.table import normalize_header
@@ -60,6 +61,7 @@ def parse_phone(value):
     raise ValueError("invalid phone")
 
 
+@functools.lru_cache(maxsize=1024, typed=True)  # a file spells its channels a few ways only
 def parse_channel(value):
     channel = CHANNELS.get(normalize_header(value))
     if channel is None:
