@@ -93,15 +93,20 @@ def worker_command(burst):
     """Run an rq worker (with its scheduler) for this app."""
     from rq import SimpleWorker
 
+    from sampling.jobs import schedule_daily
+
     from .queue import connection, queue
+    schedule_daily()
     # SimpleWorker runs jobs in this process: no forked child inherits a database connection.
     worker = SimpleWorker([queue()], connection=connection())
     worker.work(burst=burst, with_scheduler=True)
 
 
 def init_app(app):
+    from sampling.cli import sample_cli
+
     from . import demo, serve
-    for group in (db_cli, audit_cli, users_cli, demo.demo_cli):
+    for group in (db_cli, audit_cli, users_cli, demo.demo_cli, sample_cli):
         app.cli.add_command(group)
     app.cli.add_command(import_command)
     app.cli.add_command(worker_command)

@@ -11,6 +11,9 @@ VIEWS = {
     "imports": ({"admin", "officer", "supervisor"}, {"admin", "officer", "supervisor"}),
     "users": ({"admin"}, {"admin"}),
     "audit": ({"admin", "auditor"}, set()),
+    "sampling": ({"admin", "supervisor", "officer"}, {"admin", "supervisor"}),
+    "assignments": ({"admin", "supervisor"}, {"admin", "supervisor"}),
+    "jobs": ({"admin", "supervisor", "officer"}, set()),
 }
 
 

@@ -23,10 +23,13 @@ def queue(app=None):
     return app.extensions["rq_queue"]
 
 
-def enqueue(func, *args, **kwargs):
-    """Enqueue `func` to run in the worker within an app context (see `run_in_app`)."""
+def enqueue(func, *args, job_meta=None, **kwargs):
+    """Enqueue `func` to run in the worker within an app context (see `run_in_app`).
+
+    `job_meta` is stored with the job as it is enqueued: meta saved afterwards could be overwritten by a
+    worker that already fetched the job (its progress updates save the whole meta)."""
     return queue().enqueue(run_in_app, f"{func.__module__}:{func.__qualname__}", args, kwargs,
-                           job_timeout=6 * 3600, result_ttl=7 * 86400, failure_ttl=7 * 86400)
+                           job_timeout=6 * 3600, result_ttl=7 * 86400, failure_ttl=7 * 86400, meta=job_meta)
 
 
 _worker_app = None

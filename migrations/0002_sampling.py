@@ -49,6 +49,8 @@ def up(migrator, db):
         issued_f2f = IntegerField(default=0)
         reserve_phone = IntegerField(default=0)
         reserve_f2f = IntegerField(default=0)
+        proposed_release = IntegerField(default=0)
+        proposed_at = DateTimeField(null=True)
         updated_at = DateTimeField(default=now)
 
         class Meta:

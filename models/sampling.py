@@ -31,6 +31,8 @@ class Allocation(AuditedModel):
     issued_f2f = IntegerField(default=0)
     reserve_phone = IntegerField(default=0)
     reserve_f2f = IntegerField(default=0)
+    proposed_release = IntegerField(default=0)  # reserve the daily job proposes to release
+    proposed_at = DateTimeField(null=True)
     updated_at = DateTimeField(default=now)
 
     class Meta:

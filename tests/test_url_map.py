@@ -39,6 +39,21 @@ EXPECTED = {
     "imports.index": only(READ_REF),
     "imports.run": only(READ_REF),
     "imports.status": only(READ_REF),
+    "sampling.index": only(READ_REF),
+    # POSTs without a form: write roles are sent back (302) or told the period does not exist (404)
+    "sampling.open_period": only(("admin", "supervisor"), ok=302),
+    "sampling.allocate": only(("admin", "supervisor"), ok=404),  # no month given
+    "sampling.override": only(("admin", "supervisor"), ok=404),
+    "sampling.draw": only(("admin", "supervisor"), ok=404),
+    "sampling.release": only(("admin", "supervisor"), ok=404),
+    "sampling.assign": only(("admin", "supervisor"), ok=404),
+    "assignments.index": only(("admin", "supervisor")),
+    "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
+    "assignments.move_absent": only(("admin", "supervisor"), ok=302),
+    "assignments.history": only(("admin", "supervisor"), ok=404),  # no such assignment
+    "jobs.index": only(READ_REF, ok=302),
+    "jobs.show": only(READ_REF, ok=404),  # no such job
+    "jobs.status": only(READ_REF, ok=404),
 }
 for prefix, spec in {
     "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False),
@@ -76,6 +91,10 @@ def _requests(app, ids):
             args["export_type"] = "csv"
         if "run_id" in rule.arguments:
             args["run_id"] = ids["run"]
+        if "assignment_id" in rule.arguments:
+            args["assignment_id"] = 999
+        if "job_id" in rule.arguments:
+            args["job_id"] = "no-such-job"
         url = rule.build(args)[1]
         view = rule.endpoint.split(".")[0]
         if rule.endpoint.endswith(("edit_view", "details_view")):

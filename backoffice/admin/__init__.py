@@ -9,17 +9,23 @@ from .audit import AuditView
 from .base import HomeView
 from .cases import CaseView
 from .imports import ImportView
+from .jobs import JobView
+from .sampling import AssignmentBoardView, SamplingView
 from .reference import PeriodView, ProcedureView, UnitView, UserView
 
 
 def init_app(app):
     admin = Admin(app, name="SIPAS", url="/admin",
                   index_view=HomeView(name=_l("Home"), url="/admin"),
-                  theme=Bootstrap4Theme(base_template="admin/sipas_base.html", swatch="flatly"))
+                  theme=Bootstrap4Theme(base_template="admin/sipas_base.html", swatch="flatly", fluid=True))
     data = _l("Data")
     admin.add_view(CaseView(Case, name=_l("Cases"), category=data, endpoint="cases"))
     admin.add_view(ImportView(name=_l("Import"), category=data, endpoint="imports"))
     admin.add_view(PeriodView(Period, name=_l("Survey periods"), category=data, endpoint="periods"))
+    survey = _l("Sampling")
+    admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
+    admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
+    admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
     lists = _l("Lists")
     admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))
     admin.add_view(ProcedureView(Procedure, name=_l("Procedures"), category=lists, endpoint="procedures"))

@@ -36,6 +36,7 @@ class RoleGate:
     """Mixin: `permission` names the entry of permissions.VIEWS that guards this view."""
 
     permission = None
+    write_endpoints = ()  # endpoints (besides the model-view ones) that change data
 
     def is_accessible(self):
         return current_user.is_authenticated and permissions.can_read(_role(), self.permission)
@@ -49,7 +50,8 @@ class RoleGate:
         denied = super()._handle_view(name, **kwargs)
         if denied:
             return denied
-        if name in WRITE_VIEWS and not permissions.can_write(_role(), self.permission):
+        writes = name in WRITE_VIEWS or name in self.write_endpoints
+        if writes and not permissions.can_write(_role(), self.permission):
             abort(403)
         feature = FEATURES.get(name)
         if feature and not feature(self):

@@ -1,0 +1,1 @@
+"""Sampling: eligibility, allocation of quotas, the reproducible draw and assignment."""

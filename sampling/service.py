@@ -1,0 +1,225 @@
+"""Allocation, draw, verification and reserve release of a period, on the database."""
+import json
+import math
+import secrets
+
+from peewee import JOIN
+
+from models import Allocation, Assignment, Period, SampleCase, Unit, audit, db, now
+from models.bulk import insert_rows, reserve_ids
+
+from .allocation import allocate, issue_and_reserve, split_modes
+from .draw import drawn_order
+from .eligibility import build_frame, unit_modes
+from .settings import RULES, merged
+
+COMPLETE = ("1.1",)  # AAPOR complete interview
+SAMPLE_COLUMNS = ("id", "period_id", "case_id", "unit_id", "mode", "stratum", "rank", "draw_key", "status",
+                  "issued_at", "phone_hash")
+
+
+class SamplingError(Exception):
+    """A sampling step refused, with a message for the user; nothing was changed."""
+
+
+def _note(progress, fraction, message=None):
+    if progress:
+        progress(fraction, message)
+
+
+def allocate_period(period, total, progress=None):
+    """Compute and store every unit's allocation for `total` interviews; keep quota overrides."""
+    if period.drawn_at:
+        raise SamplingError("drawn")
+    if total is None or total < 0:
+        raise SamplingError("total")
+    settings = merged(period.settings)
+    frames, _ = build_frame(period, settings, now(), lambda n: _note(progress, 0.1))
+    existing = {a.unit_id: a for a in Allocation.select().where(Allocation.period == period)}
+    overrides = {u: a.quota for u, a in existing.items() if a.bound == "override"}
+    units = list(Unit.select(Unit.id).tuples())
+    eligible = {uid: frames[uid].eligible if uid in frames else 0 for (uid,) in units}
+    overrides = {u: min(q, eligible[u]) for u, q in overrides.items() if u in eligible}
+    quotas = allocate(total, eligible, settings["minimum"], overrides)
+    modes = unit_modes(settings)
+    with db.atomic():
+        for (uid,) in units:
+            frame = frames.get(uid)
+            row = existing.get(uid) or Allocation(period=period, unit=uid)
+            q = quotas[uid]
+            by_mode = {m: frame.eligible_in(m) if frame else 0 for m in ("phone", "f2f")}
+            split = split_modes(q.quota, modes[uid], by_mode) if q.quota else {"phone": 0, "f2f": 0}
+            row.cases = frame.cases if frame else 0
+            row.eligible = eligible[uid]
+            row.eligible_phone, row.eligible_f2f = by_mode["phone"], by_mode["f2f"]
+            row.excluded = json.dumps({r: frame.excluded.get(r, 0) if frame else 0 for r in RULES}, sort_keys=True)
+            row.quota, row.bound = q.quota, q.bound
+            if q.bound != "override":
+                row.override_reason = None
+            row.quota_phone, row.quota_f2f = split.get("phone", 0), split.get("f2f", 0)
+            for mode in ("phone", "f2f"):
+                quota_mode = getattr(row, f"quota_{mode}")
+                issued, reserve = (issue_and_reserve(quota_mode, settings["response_rate"][mode], by_mode[mode],
+                                                     settings["reserve_ratio"]) if quota_mode else (0, 0))
+                setattr(row, f"issued_{mode}", issued)
+                setattr(row, f"reserve_{mode}", reserve)
+            row.save()
+        period.total = total
+        period.allocated_at = now()
+        period.save()
+    _note(progress, 1.0)
+    return list(Allocation.select().where(Allocation.period == period))
+
+
+def override_quota(period, unit, quota, reason, progress=None):
+    """A supervisor's quota for one unit, with a written reason; the others are reallocated."""
+    if period.drawn_at:
+        raise SamplingError("drawn")
+    if not (reason or "").strip():
+        raise SamplingError("reason")
+    row = Allocation.get_or_none((Allocation.period == period) & (Allocation.unit == unit))
+    if row is None or period.total is None:
+        raise SamplingError("not_allocated")
+    if quota < 0 or quota > row.eligible:
+        raise SamplingError("quota_range")
+    with db.atomic():
+        row.quota, row.bound, row.override_reason = quota, "override", reason.strip()
+        row.save()
+        return allocate_period(period, period.total, progress)
+
+
+def _frame_draw(period, frames, allocations, seed):
+    """The drawn rows [(unit_id, mode, stratum, rank, case_id, status)] for the stored allocations."""
+    codes = dict(Unit.select(Unit.id, Unit.code).tuples())
+    out = []
+    for alloc in sorted(allocations, key=lambda a: codes[a.unit_id]):
+        frame = frames.get(alloc.unit_id)
+        if frame is None:
+            continue
+        taken = set()
+        for mode in ("phone", "f2f"):
+            issued, reserve = getattr(alloc, f"issued_{mode}"), getattr(alloc, f"reserve_{mode}")
+            if issued + reserve == 0:
+                continue
+            strata = {s: [i for i in ids if i not in taken] if taken else ids
+                      for s, ids in frame.strata[mode].items()}
+            for rank, (case_id, stratum) in enumerate(
+                    drawn_order(seed, codes[alloc.unit_id], mode, strata, issued + reserve), 1):
+                taken.add(case_id)
+                out.append((alloc.unit_id, mode, stratum, rank, case_id, "issued" if rank <= issued else "reserve"))
+    return out
+
+
+def draw(period, seed=None, redo=False, progress=None):
+    """Draw the period's sample from a recorded seed; refused when drawn, unless redone before any assignment."""
+    allocations = list(Allocation.select().where(Allocation.period == period))
+    if not allocations:
+        raise SamplingError("not_allocated")
+    if period.drawn_at and not redo:
+        raise SamplingError("already_drawn")
+    if Assignment.select().join(SampleCase).where(SampleCase.period == period).exists():
+        raise SamplingError("assigned")
+    seed = seed or secrets.token_hex(8)
+    settings = merged(period.settings)
+    stamp = now()
+    frames, fingerprint = build_frame(period, settings, stamp, lambda n: _note(progress, 0.3))
+    rows = _frame_draw(period, frames, allocations, seed)
+    _note(progress, 0.6)
+    with db.atomic():
+        old = list(SampleCase.select(SampleCase.id).where(SampleCase.period == period).tuples())
+        if old:
+            SampleCase.delete().where(SampleCase.period == period).execute()
+            audit.record_many([("delete", "sample_case", str(i), None, None) for (i,) in old])
+        hashes = _phone_hashes([r[4] for r in rows])
+        ids = reserve_ids(SampleCase, len(rows))
+        records = [(i, period.id, case_id, unit_id, mode, stratum, rank, seed, status,
+                    stamp if status == "issued" else None, hashes.get(case_id))
+                   for i, (unit_id, mode, stratum, rank, case_id, status) in zip(ids, rows)]
+        insert_rows(SampleCase._meta.table_name, SAMPLE_COLUMNS, records)
+        audit.record_many([("create", "sample_case", str(r[0]), None,
+                            {"case_id": r[2], "unit_id": r[3], "mode": r[4], "rank": r[6], "status": r[8]})
+                           for r in records])
+        period.seed, period.drawn_at, period.frame_digest = seed, stamp, fingerprint
+        period.save()
+    _note(progress, 1.0)
+    return len(records)
+
+
+def _phone_hashes(case_ids):
+    from models import Contact
+    out = {}
+    for i in range(0, len(case_ids), 900):
+        out.update(Contact.select(Contact.case, Contact.phone_hash)
+                   .where(Contact.case.in_(case_ids[i:i + 900])).tuples())
+    return out
+
+
+def verify(period):
+    """Redraw from the recorded seed and inputs; return (identical, message code, details)."""
+    if not period.drawn_at:
+        raise SamplingError("not_drawn")
+    settings = merged(period.settings)
+    frames, fingerprint = build_frame(period, settings, period.drawn_at)
+    allocations = list(Allocation.select().where(Allocation.period == period))
+    expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(period, frames, allocations, period.seed)}
+    stored = set(SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.rank, SampleCase.case)
+                 .where(SampleCase.period == period).tuples())
+    return {"identical": expected == stored, "frame_unchanged": fingerprint == period.frame_digest,
+            "missing": len(expected - stored), "unexpected": len(stored - expected), "size": len(stored)}
+
+
+def unit_progress(period):
+    """{(unit_id, mode): {"completed", "open", "closed", "issued", "reserve_left"}} of a period."""
+    stats = {}
+    query = (SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.status, Assignment.status,
+                               Assignment.outcome)
+             .join(Assignment, JOIN.LEFT_OUTER, on=(Assignment.sample == SampleCase.id))
+             .where(SampleCase.period == period).tuples())
+    for unit_id, mode, status, a_status, outcome in query:
+        s = stats.setdefault((unit_id, mode), {"completed": 0, "open": 0, "closed": 0, "issued": 0,
+                                              "reserve_left": 0})
+        if status == "reserve":
+            s["reserve_left"] += 1
+            continue
+        s["issued"] += 1
+        if a_status == "closed":
+            s["closed"] += 1
+            s["completed"] += outcome in COMPLETE
+        else:
+            s["open"] += 1  # assigned and open, or not assigned yet
+    return stats
+
+
+def release_proposals(period):
+    """[(unit_id, mode, count)]: reserve to release where completes + open work cannot reach the quota."""
+    settings = merged(period.settings)
+    stats = unit_progress(period)
+    out = []
+    for alloc in Allocation.select().where(Allocation.period == period):
+        for mode in ("phone", "f2f"):
+            s = stats.get((alloc.unit_id, mode))
+            quota = getattr(alloc, f"quota_{mode}")
+            if not s or not s["reserve_left"]:
+                continue
+            missing = quota - s["completed"] - s["open"]
+            if missing > 0:
+                need = math.ceil(missing / settings["response_rate"][mode])
+                out.append((alloc.unit_id, mode, min(need, s["reserve_left"])))
+    return out
+
+
+def release(period, unit_id=None):
+    """Issue the next reserve cases, in drawn order, of every unit that needs them (or of one)."""
+    released = []
+    with db.atomic():
+        for uid, mode, count in release_proposals(period):
+            if unit_id is not None and uid != unit_id:
+                continue
+            batch = list(SampleCase.select().where((SampleCase.period == period) & (SampleCase.unit == uid)
+                                                   & (SampleCase.mode == mode) & (SampleCase.status == "reserve"))
+                         .order_by(SampleCase.rank).limit(count))
+            for sample in batch:
+                sample.status, sample.issued_at = "issued", now()
+                sample.save()
+            released.append((uid, mode, len(batch)))
+    return released

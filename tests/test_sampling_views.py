@@ -1,0 +1,108 @@
+"""The supervisor's sampling screens: each step runs as a job with progress, then reports back."""
+import re
+
+from rq import SimpleWorker
+
+from backoffice.queue import connection, queue
+from conftest import login
+from models import Allocation, Assignment, AssignmentEvent, Period, SampleCase
+from test_sampling import enumerators, month_data  # noqa: F401  (fixtures)
+
+
+def work(app):
+    with app.app_context():
+        SimpleWorker([queue(app)], connection=connection(app)).work(burst=True)
+
+
+def run_step(app, client, url, data):
+    """POST a step, run the job with a real worker, follow the job page back; return the final page."""
+    response = client.post(url, data=data)
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    assert job_page.startswith("/admin/jobs/")
+    assert 'data-testid="progress"' in client.get(job_page).get_data(as_text=True)
+    assert client.get(job_page + "/status").get_json()["status"] == "queued"
+    work(app)
+    done = client.get(job_page)
+    assert done.status_code == 302
+    return client.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_supervisor_allocates_draws_and_assigns(app, client, users, month_data, enumerators):  # noqa: F811
+    login(client, "supervisor")
+    page = run_step(app, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "40"})
+    assert re.search(r'data-testid="total-quota">40<', page)
+    assert Allocation.select().count() > 0
+    page = run_step(app, client, "/admin/sampling/draw", {"period": "2026-10", "seed": "web-seed"})
+    assert "web-seed" in page and Period.get(Period.month == "2026-10").seed == "web-seed"
+    page = run_step(app, client, "/admin/sampling/draw", {"period": "2026-10", "seed": "again"})
+    assert "alert-danger" in page and Period.get(Period.month == "2026-10").seed == "web-seed"
+    page = run_step(app, client, "/admin/sampling/assign", {"period": "2026-10"})
+    assert 'data-testid="assignment-table"' in page
+    assert Assignment.select().count() == SampleCase.select().where(SampleCase.status == "issued").count()
+    rows = client.get("/admin/assignments/?period=2026-10&enumerator=%d" % enumerators["dtv1"].id).get_data(as_text=True)
+    assert "dtv1" in rows and "dtv2</td>" not in rows
+
+
+def test_wrong_values_are_refused_with_a_message_and_change_nothing(app, client, users, month_data):  # noqa: F811
+    login(client, "supervisor")
+    for total in ("abc", "-3", ""):
+        response = client.post("/admin/sampling/allocate", data={"period": "2026-10", "total": total})
+        assert response.status_code == 302 and "/admin/jobs/" not in response.headers["Location"]
+    assert client.post("/admin/sampling/allocate", data={"period": "2026-13", "total": "5"}).status_code == 404
+    response = client.post("/admin/sampling/draw", data={"period": "2026-10", "seed": "<script>"})
+    assert "/admin/jobs/" not in response.headers["Location"]
+    assert Allocation.select().count() == 0 and queue(app).count == 0
+
+
+def test_override_needs_a_reason(app, client, users, month_data):  # noqa: F811
+    login(client, "supervisor")
+    run_step(app, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "40"})
+    row = Allocation.select().where(Allocation.eligible > 20).first()
+    response = client.post("/admin/sampling/override", data={"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": ""})
+    assert "/admin/jobs/" not in response.headers["Location"]
+    assert Allocation.get_by_id(row.id).bound != "override"
+    run_step(app, client, "/admin/sampling/override",
+             {"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": "Theo đề nghị của Sở"})
+    row = Allocation.get_by_id(row.id)
+    assert (row.quota, row.bound, row.override_reason) == (20, "override", "Theo đề nghị của Sở")
+
+
+def test_officers_see_the_table_but_cannot_run_steps(app, client, users, month_data):  # noqa: F811
+    login(client, "officer")
+    page = client.get("/admin/sampling/?period=2026-10").get_data(as_text=True)
+    assert 'data-testid="allocate-form"' not in page
+    assert client.post("/admin/sampling/allocate", data={"period": "2026-10", "total": "40"}).status_code == 403
+    assert Allocation.select().count() == 0
+
+
+def test_a_job_page_is_only_for_who_started_it(app, client, users, month_data, make_app):  # noqa: F811
+    login(client, "supervisor")
+    response = client.post("/admin/sampling/allocate", data={"period": "2026-10", "total": "40"})
+    job_page = response.headers["Location"]
+    other = app.test_client()
+    login(other, "officer")
+    assert other.get(job_page).status_code == 404
+    admin = app.test_client()
+    login(admin, "admin")
+    assert admin.get(job_page).status_code == 200
+
+
+def test_board_bulk_reassign_and_absence(app, client, users, month_data, enumerators):  # noqa: F811
+    login(client, "supervisor")
+    run_step(app, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "30"})
+    run_step(app, client, "/admin/sampling/draw", {"period": "2026-10", "seed": "b"})
+    run_step(app, client, "/admin/sampling/assign", {"period": "2026-10"})
+    ids = [a.id for a in Assignment.select().where(Assignment.enumerator == enumerators["dtv1"]).limit(2)]
+    response = client.post("/admin/assignments/reassign", data={"ids": ids, "to_user": enumerators["dtv3"].id,
+                                                               "reason": "cân bằng"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert all(Assignment.get_by_id(i).enumerator_id == enumerators["dtv3"].id for i in ids)
+    assert AssignmentEvent.select().where((AssignmentEvent.action == "reassigned")).count() == 2
+    history = client.get(f"/admin/assignments/{ids[0]}").get_data(as_text=True)
+    assert "cân bằng" in history and "dtv3" in history
+    response = client.post("/admin/assignments/reassign", data={"ids": ids, "to_user": enumerators["dtv4"].id},
+                           follow_redirects=True)
+    assert all(Assignment.get_by_id(i).enumerator_id == enumerators["dtv3"].id for i in ids)  # unsuitable: refused
+    client.post("/admin/assignments/move-absent", data={"from_user": enumerators["dtv3"].id, "reason": "nghỉ phép"})
+    assert Assignment.select().where((Assignment.enumerator == enumerators["dtv3"]) & (Assignment.status == "open")).count() == 0
