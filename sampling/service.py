@@ -40,7 +40,10 @@ def allocate_period(period, total, progress=None):
     units = list(Unit.select(Unit.id).tuples())
     eligible = {uid: frames[uid].eligible if uid in frames else 0 for (uid,) in units}
     overrides = {u: min(q, eligible[u]) for u, q in overrides.items() if u in eligible}
-    quotas = allocate(total, eligible, settings["minimum"], overrides)
+    codes = dict(Unit.select(Unit.id, Unit.code).tuples())  # ties are broken by unit code
+    by_code = allocate(total, {codes[u]: n for u, n in eligible.items()}, settings["minimum"],
+                       {codes[u]: q for u, q in overrides.items()})
+    quotas = {u: by_code[codes[u]] for u in eligible}
     modes = unit_modes(settings)
     with db.atomic():
         for (uid,) in units:
