@@ -106,3 +106,35 @@ def test_board_bulk_reassign_and_absence(app, client, users, month_data, enumera
     assert all(Assignment.get_by_id(i).enumerator_id == enumerators["dtv3"].id for i in ids)  # unsuitable: refused
     client.post("/admin/assignments/move-absent", data={"from_user": enumerators["dtv3"].id, "reason": "nghỉ phép"})
     assert Assignment.select().where((Assignment.enumerator == enumerators["dtv3"]) & (Assignment.status == "open")).count() == 0
+
+
+def test_supervisor_sets_enumerator_modes_and_coverage(app, client, users):
+    from models import EnumeratorProfile, EnumeratorUnit, Unit, UnitLevel
+    unit = Unit.create(code="X01", name="UBND xã A", level=UnitLevel.get(UnitLevel.code == "xa"))
+    login(client, "supervisor")
+    page = client.get("/admin/enumerators/new/").get_data(as_text=True)
+    assert "enumerator" in page and "officer</option>" not in page  # only enumerators are offered
+    response = client.post("/admin/enumerators/new/", data={"user": users["enumerator"].id, "f2f": "y",
+                                                            "available": "y"})
+    assert response.status_code == 302
+    profile = EnumeratorProfile.get(EnumeratorProfile.user == users["enumerator"])
+    assert (profile.phone, profile.f2f, profile.available) == (False, True, True)
+    response = client.post("/admin/coverage/new/", data={"user": users["enumerator"].id, "unit": unit.id})
+    assert response.status_code == 302
+    assert EnumeratorUnit.select().where(EnumeratorUnit.unit == unit).count() == 1
+
+
+def test_enumerators_see_their_open_interviews_without_personal_data(app, client, users, month_data, enumerators):  # noqa: F811
+    from conftest import login as sign_in
+    admin = app.test_client()
+    sign_in(admin, "supervisor")
+    run_step(app, admin, "/admin/sampling/allocate", {"period": "2026-10", "total": "20"})
+    run_step(app, admin, "/admin/sampling/draw", {"period": "2026-10", "seed": "i"})
+    run_step(app, admin, "/admin/sampling/assign", {"period": "2026-10"})
+    sign_in(client, "dtv1", )
+    page = client.get("/interviewer/").get_data(as_text=True)
+    mine = Assignment.select().where(Assignment.enumerator == enumerators["dtv1"]).count()
+    assert mine and f"{mine} " in page
+    for a in Assignment.select(Assignment, SampleCase).join(SampleCase).where(Assignment.enumerator == enumerators["dtv1"]):
+        assert a.sample.case.code in page
+    assert "+84" not in page and "09" not in re.sub(r"C10-\d+", "", page)  # no phone numbers

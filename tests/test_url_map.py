@@ -62,6 +62,9 @@ for prefix, spec in {
     "periods": model_view(READ_REF, READ_REF),
     "users": model_view(("admin",), ("admin",), delete=NOBODY),
     "audit": model_view(("admin", "auditor"), NOBODY),
+    "enumerators": model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
+    "coverage": {**model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
+                 "edit_view": only(NOBODY)},
 }.items():
     EXPECTED.update({f"{prefix}.{name}": statuses for name, statuses in spec.items()})
 PUBLIC = {"static", "admin.static"}
@@ -77,7 +80,9 @@ def sample_ids(app, users):
     run = ImportRun.create(kind="units", filename="u.csv", actor="admin", status="done", report="{}")
     from models import AuditRecord, Case
     audit_id = AuditRecord.select().first().id
-    return {"units": unit.id, "procedures": procedure.id, "periods": period.id, "users": users["officer"].id,
+    from models import EnumeratorProfile
+    EnumeratorProfile.create(user=users["enumerator"])
+    return {"enumerators": users["enumerator"].id, "units": unit.id, "procedures": procedure.id, "periods": period.id, "users": users["officer"].id,
             "audit": audit_id, "cases": 1, "run": run.id}
 
 

@@ -3,7 +3,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from models import AuditRecord, Case, Period, Procedure, Unit, User
+from models import AuditRecord, Case, EnumeratorProfile, EnumeratorUnit, Period, Procedure, Unit, User
 
 from .audit import AuditView
 from .base import HomeView
@@ -11,7 +11,8 @@ from .cases import CaseView
 from .imports import ImportView
 from .jobs import JobView
 from .sampling import AssignmentBoardView, SamplingView
-from .reference import PeriodView, ProcedureView, UnitView, UserView
+from .reference import (EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView,
+                        UserView)
 
 
 def init_app(app):
@@ -25,6 +26,10 @@ def init_app(app):
     survey = _l("Sampling")
     admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
+    admin.add_view(EnumeratorProfileView(EnumeratorProfile, name=_l("Enumerators"), category=survey,
+                                         endpoint="enumerators"))
+    admin.add_view(EnumeratorUnitView(EnumeratorUnit, name=_l("Units covered face to face"), category=survey,
+                                      endpoint="coverage"))
     admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
     lists = _l("Lists")
     admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))

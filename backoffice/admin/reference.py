@@ -6,7 +6,7 @@ from peewee import JOIN
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
-from models import Period, Role, Unit, UnitLevel, User
+from models import EnumeratorProfile, EnumeratorUnit, Period, Role, Unit, UnitLevel, User
 
 from .base import LiveFilterEqual, SecureModelView
 
@@ -89,3 +89,36 @@ class UserView(SecureModelView):
             model.failed_logins = 0
         elif is_created:
             raise ValidationError(_("A new user needs a password of at least 10 characters."))
+
+
+class EnumeratorProfileView(SecureModelView):
+    """Which modes each enumerator works in, and whether they are available."""
+
+    permission = "assignments"
+    column_list = ("user", "phone", "f2f", "available")
+    column_labels = {"user": _l("Enumerator"), "phone": _l("Phone"), "f2f": _l("Face to face"),
+                     "available": _l("Available")}
+    form_columns = ("user", "phone", "f2f", "available")
+    can_view_details = False
+
+    def get_query(self):
+        return EnumeratorProfile.select(EnumeratorProfile, User).join(User)
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.user.query = User.select().where(User.role == "enumerator")
+        return form
+
+
+class EnumeratorUnitView(SecureModelView):
+    """The units a face-to-face enumerator covers."""
+
+    permission = "assignments"
+    column_list = ("user", "unit")
+    column_labels = {"user": _l("Enumerator"), "unit": _l("Unit")}
+    form_columns = ("user", "unit")
+    can_view_details = False
+    can_edit = False
+
+    def get_query(self):
+        return EnumeratorUnit.select(EnumeratorUnit, User, Unit).join(User).switch(EnumeratorUnit).join(Unit)
