@@ -14,6 +14,9 @@ from models import connect_database
 from models.users import ROLE_CODES
 from werkzeug.security import generate_password_hash
 
+# The browser tests' shared fixtures (browser, page, live_app, live_server, rq_worker).
+pytest_plugins = ["browser_support"]
+
 PG_URL = os.environ.get("SIPAS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = bool(os.environ.get("CI"))
 PASSWORD = "correct-horse-battery"
