@@ -202,3 +202,15 @@ def test_procedures_import_and_update(runner, tmp_path):
     changed.write_text(open(path, encoding="utf-8").read().replace("Hộ tịch", "Hộ tịch – khai sinh"), encoding="utf-8")
     _, again = run_json(runner, "procedures", str(changed))
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 4)
+
+
+def test_a_unit_whose_parent_is_rejected_is_rejected_too(runner, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("ma_don_vi,ten_don_vi,cap,ma_don_vi_cha\n"
+                    "A,Cha,tinh,NOPE\n"
+                    "B,Con,xa,A\n"
+                    "C,Cháu,xa,B\n", encoding="utf-8")
+    _, report = run_json(runner, "units", str(path))
+    assert report["created"] == 0
+    assert sorted(r["line"] for r in report["rejected"]) == [2, 3, 4]
+    assert Unit.select().count() == 0

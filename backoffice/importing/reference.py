@@ -73,16 +73,20 @@ def import_units(table, report, progress=None):
         if code in rows:
             report.warn(line, _("Unit code repeated in the file; this later row is used."))
         rows[code] = (line, name, level_id, parent)
-    known = set(Unit.select(Unit.code).tuples().execute()) | {(c,) for c in rows}
-    known = {c for (c,) in known}
+    stored = {c for (c,) in Unit.select(Unit.code).tuples()}
     parents = {code: p for code, (_l, _n, _lv, p) in rows.items()}
     for code, (line, _n, _lv, parent) in list(rows.items()):
-        if parent and parent not in known:
-            report.reject(line, _("Parent unit %(code)s does not exist.", code=parent))
-            del rows[code]
-        elif parent == code or _cycles(code, parents):
+        if parent == code or _cycles(code, parents):
             report.reject(line, _("The parent chain of this unit loops back to itself."))
             del rows[code]
+    changed = True
+    while changed:  # a unit whose parent was rejected is rejected too, never attached elsewhere
+        changed = False
+        for code, (line, _n, _lv, parent) in list(rows.items()):
+            if parent and parent not in rows and parent not in stored:
+                report.reject(line, _("Parent unit %(code)s does not exist.", code=parent))
+                del rows[code]
+                changed = True
     with db.atomic():
         current = {u.code: u for u in Unit.select().where(Unit.code.in_(list(rows)))} if rows else {}
         ids = dict(Unit.select(Unit.code, Unit.id).tuples())
