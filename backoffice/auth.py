@@ -58,17 +58,17 @@ def authenticate(username, password):
         minutes = int((user.locked_until - now()).total_seconds() // 60) + 1
         return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).", m=minutes)
     if not user.check_password(password):
-        with db.atomic():
-            user.failed_logins += 1
-            if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now() + datetime.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
-                with audit.acting_as(user.username, user.role_id, "web"):
-                    user.save()
+        with db.atomic(), audit.acting_as(user.username, user.role_id, "web"):
+            # Count in the database, so that parallel attempts cannot overwrite each other.
+            User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
+            fresh = User.get_by_id(user.id)
+            audit.record_many([("login_failed", "user", str(user.id), None, {"failed_logins": fresh.failed_logins})])
+            if fresh.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+                fresh.locked_until = now() + datetime.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+                fresh.failed_logins = 0
+                fresh.save()
                 return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).",
                                m=cfg["LOGIN_LOCK_MINUTES"])
-            with audit.acting_as(user.username, user.role_id, "web"):
-                user.save()
         return None, _("Wrong username or password.")
     if not user.active:
         return None, _("This account is disabled.")

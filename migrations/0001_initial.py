@@ -28,6 +28,12 @@ SQLITE_IMMUTABLE = [
        BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END""",
 ]
 
+PG_BYTE_ORDER = [
+    # Case codes compare byte by byte whatever the database's collation, so that a code-prefix
+    # search (a range on the unique index) finds exactly the codes that start with the prefix.
+    'ALTER TABLE "case" ALTER COLUMN code TYPE varchar(100) COLLATE "C"',
+]
+
 PG_IMMUTABLE = [
     """CREATE OR REPLACE FUNCTION audit_record_refuse_change() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$ LANGUAGE plpgsql""",
@@ -150,5 +156,5 @@ def up(migrator, db):
                       ImportRun, AuditRecord])
     Role.insert_many(ROLES, fields=[Role.code, Role.name]).execute()
     UnitLevel.insert_many(LEVELS, fields=[UnitLevel.code, UnitLevel.name, UnitLevel.sort_order]).execute()
-    for sql in (PG_IMMUTABLE if isinstance(db, PostgresqlDatabase) else SQLITE_IMMUTABLE):
+    for sql in (PG_BYTE_ORDER + PG_IMMUTABLE if isinstance(db, PostgresqlDatabase) else SQLITE_IMMUTABLE):
         db.execute_sql(sql)

@@ -33,7 +33,7 @@ def up(migrator, db):
         code = CharField(max_length=100, unique=True)
 
     class Allocation(Base):
-        period = ForeignKeyField(Period, on_delete="CASCADE")
+        period = ForeignKeyField(Period, on_delete="RESTRICT")
         unit = ForeignKeyField(Unit, on_delete="RESTRICT")
         cases = IntegerField(default=0)
         eligible = IntegerField(default=0)
@@ -57,7 +57,7 @@ def up(migrator, db):
             indexes = ((("period", "unit"), True),)
 
     class SampleCase(Base):
-        period = ForeignKeyField(Period, on_delete="CASCADE")
+        period = ForeignKeyField(Period, on_delete="RESTRICT")
         case = ForeignKeyField(Case, on_delete="RESTRICT")
         unit = ForeignKeyField(Unit, on_delete="RESTRICT")
         mode = CharField(max_length=8)

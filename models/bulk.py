@@ -1,47 +1,32 @@
 """Fast bulk inserts: executemany on SQLite, COPY on PostgreSQL."""
-import csv
 import io
 
 from .base import db, is_postgres
 
-_BINARY = {bytes, memoryview}
 
-
-def _binary_columns(rows):
-    """Indexes of the columns holding bytes."""
-    return [i for i, column in enumerate(zip(*rows)) if not _BINARY.isdisjoint(map(type, column))]
-
-
-def _copy_rows(rows):
-    """Rows for COPY … (FORMAT csv): bytes as bytea hex; the csv writer writes None as NULL and
-    a datetime as str(), i.e. isoformat(sep=" ")."""
-    binary = _binary_columns(rows)
-    if not binary:
-        return rows
-    out = []
-    for row in rows:
-        row = list(row)
-        for i in binary:
-            if row[i] is not None:
-                row[i] = "\\x" + bytes(row[i]).hex()
-        out.append(row)
-    return out
+def _csv_field(value):
+    """A field for COPY … (FORMAT csv): None (and "", as csv.writer wrote it) is NULL, bytes are bytea hex."""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"' if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, memoryview)):
+        return "\\x" + bytes(value).hex()
+    return str(value)  # a number, a boolean, a datetime (isoformat with a space)
 
 
 def insert_rows(table, columns, rows):
     """Insert tuples into `table`; call inside a transaction."""
     if not rows:
         return
+    cols = ", ".join(f'"{c}"' for c in columns)
     if is_postgres():
-        buf = io.StringIO()
-        csv.writer(buf).writerows(_copy_rows(rows))
-        buf.seek(0)
-        cols = ", ".join(f'"{c}"' for c in columns)
+        # Built by hand: csv.writer takes three times as long
+        data = "".join([",".join(map(_csv_field, row)) + "\n" for row in rows])
         with db.cursor() as cur:
-            cur.copy_expert(f'COPY "{table}" ({cols}) FROM STDIN WITH (FORMAT csv)', buf)
+            cur.copy_expert(f'COPY "{table}" ({cols}) FROM STDIN WITH (FORMAT csv)', io.StringIO(data))
     else:
         marks = ", ".join("?" * len(columns))
-        cols = ", ".join(f'"{c}"' for c in columns)
         db.cursor().executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
 
 

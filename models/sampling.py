@@ -15,7 +15,7 @@ MODES = ("phone", "f2f")
 class Allocation(AuditedModel):
     """A unit's share of a period: its cases, exclusions by rule, quota, issued and reserve sample."""
 
-    period = ForeignKeyField(Period, backref="allocations", on_delete="CASCADE")
+    period = ForeignKeyField(Period, backref="allocations", on_delete="RESTRICT")
     unit = ForeignKeyField(Unit, backref="allocations", on_delete="RESTRICT")
     cases = IntegerField(default=0)
     eligible = IntegerField(default=0)
@@ -53,7 +53,7 @@ class Allocation(AuditedModel):
 class SampleCase(AuditedModel):
     """A drawn case: its mode, stratum, place in the drawn order, and whether it is issued yet."""
 
-    period = ForeignKeyField(Period, backref="samples", on_delete="CASCADE")
+    period = ForeignKeyField(Period, backref="samples", on_delete="RESTRICT")
     case = ForeignKeyField(Case, backref="samples", on_delete="RESTRICT")
     unit = ForeignKeyField(Unit, on_delete="RESTRICT")
     mode = CharField(max_length=8)

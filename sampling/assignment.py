@@ -82,10 +82,12 @@ def _create(pairs, action):
         rows = [(i, s, u, "open", None, stamp, stamp) for i, (s, u) in zip(ids, pairs)]
         insert_rows(Assignment._meta.table_name, ASSIGNMENT_COLUMNS, rows)
         event_ids = reserve_ids(AssignmentEvent, len(rows))
-        insert_rows(AssignmentEvent._meta.table_name, EVENT_COLUMNS,
-                    [(e, r[0], action, None, r[2], actor, None, stamp) for e, r in zip(event_ids, rows)])
+        events = [(e, r[0], action, None, r[2], actor, None, stamp) for e, r in zip(event_ids, rows)]
+        insert_rows(AssignmentEvent._meta.table_name, EVENT_COLUMNS, events)
         audit.record_many([("create", "assignment", str(r[0]), None,
-                            {"sample_id": r[1], "enumerator_id": r[2], "status": "open"}) for r in rows])
+                            {"sample_id": r[1], "enumerator_id": r[2], "status": "open"}) for r in rows]
+                          + [("create", "assignment_event", str(e[0]), None,
+                              {"assignment_id": e[1], "action": action, "to_user_id": e[4]}) for e in events])
 
 
 def _suitable(uid, people, sample):
@@ -100,6 +102,8 @@ def reassign(assignment_ids, to_user_id, reason=None):
     people = enumerators()
     if to_user_id not in people:
         raise SamplingError("not_enumerator")
+    if not people[to_user_id][3]:
+        raise SamplingError("unavailable")
     moved = 0
     with db.atomic():
         for a in (Assignment.select(Assignment, SampleCase).join(SampleCase)

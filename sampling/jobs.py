@@ -34,9 +34,14 @@ def allocate_job(period_id, total, actor, role):
 
 def override_job(period_id, unit_id, quota, reason, actor, role):
     period = Period.get_by_id(period_id)
-    return _step(actor, role, lambda: (service.override_quota(period, unit_id, quota, reason, _progress),
-                                       _("Quota of %(unit)s set to %(q)d; the other units were reallocated.",
-                                         unit=Unit.get_by_id(unit_id).code, q=quota))[1])
+    code = Unit.get_by_id(unit_id).code
+
+    def work():
+        service.override_quota(period, unit_id, quota, reason, _progress)
+        if quota is None:
+            return _("The quota of %(unit)s is proportional again; the units were reallocated.", unit=code)
+        return _("Quota of %(unit)s set to %(q)d; the other units were reallocated.", unit=code, q=quota)
+    return _step(actor, role, work)
 
 
 def draw_job(period_id, seed, redo, actor, role):

@@ -11,7 +11,10 @@ ERRORS = {
                         "(only possible before any assignment)."),
     "assigned": _l("Assignments have started for this period: the draw can no longer be redone."),
     "not_drawn": _l("This period has not been drawn yet."),
+    "overrides_exceed_total": _l("The quotas set by hand add up to more than the period's total."),
+    "seed": _l("A seed is at most 64 letters, digits or - _ . :"),
     "not_enumerator": _l("The chosen person is not an active enumerator."),
+    "unavailable": _l("The chosen enumerator is marked as not available."),
     "unsuitable": _l("The chosen enumerator does not work in this mode or does not cover this unit."),
 }
 

@@ -1,11 +1,12 @@
 """Allocation, draw, verification and reserve release of a period, on the database."""
 import json
 import math
+import re
 import secrets
 
 from peewee import JOIN
 
-from models import Allocation, Assignment, Period, SampleCase, Unit, audit, db, now
+from models import Allocation, Assignment, Period, SampleCase, Unit, audit, db, is_postgres, now
 from models.bulk import insert_rows, reserve_ids
 
 from .allocation import allocate, issue_and_reserve, split_modes
@@ -13,7 +14,8 @@ from .draw import drawn_order
 from .eligibility import build_frame, unit_modes
 from .settings import RULES, merged
 
-COMPLETE = ("1.1",)  # AAPOR complete interview
+COMPLETE = ("1.1",)
+SEED_RE = re.compile(r"^[\w\-.:]{1,64}$")  # AAPOR complete interview
 SAMPLE_COLUMNS = ("id", "period_id", "case_id", "unit_id", "mode", "stratum", "rank", "draw_key", "status",
                   "issued_at", "phone_hash")
 
@@ -41,11 +43,15 @@ def allocate_period(period, total, progress=None):
     eligible = {uid: frames[uid].eligible if uid in frames else 0 for (uid,) in units}
     overrides = {u: min(q, eligible[u]) for u, q in overrides.items() if u in eligible}
     codes = dict(Unit.select(Unit.id, Unit.code).tuples())  # ties are broken by unit code
+    if sum(overrides.values()) > total:
+        raise SamplingError("overrides_exceed_total")
     by_code = allocate(total, {codes[u]: n for u, n in eligible.items()}, settings["minimum"],
                        {codes[u]: q for u, q in overrides.items()})
     quotas = {u: by_code[codes[u]] for u in eligible}
     modes = unit_modes(settings)
     with db.atomic():
+        if locked(period).drawn_at:  # drawn while the frame was read
+            raise SamplingError("drawn")
         for (uid,) in units:
             frame = frames.get(uid)
             row = existing.get(uid) or Allocation(period=period, unit=uid)
@@ -60,12 +66,17 @@ def allocate_period(period, total, progress=None):
             if q.bound != "override":
                 row.override_reason = None
             row.quota_phone, row.quota_f2f = split.get("phone", 0), split.get("f2f", 0)
-            for mode in ("phone", "f2f"):
+            available = dict(by_mode)
+            for mode in ("phone", "f2f"):  # face to face draws from what the phone draw left
+                if mode == "f2f":
+                    available["f2f"] = max(by_mode["f2f"] - row.issued_phone - row.reserve_phone, 0)
+                    row.quota_f2f = min(row.quota_f2f, available["f2f"])
                 quota_mode = getattr(row, f"quota_{mode}")
-                issued, reserve = (issue_and_reserve(quota_mode, settings["response_rate"][mode], by_mode[mode],
+                issued, reserve = (issue_and_reserve(quota_mode, settings["response_rate"][mode], available[mode],
                                                      settings["reserve_ratio"]) if quota_mode else (0, 0))
                 setattr(row, f"issued_{mode}", issued)
                 setattr(row, f"reserve_{mode}", reserve)
+            row.quota = row.quota_phone + row.quota_f2f
             row.save()
         period.total = total
         period.allocated_at = now()
@@ -75,7 +86,9 @@ def allocate_period(period, total, progress=None):
 
 
 def override_quota(period, unit, quota, reason, progress=None):
-    """A supervisor's quota for one unit, with a written reason; the others are reallocated."""
+    """A supervisor's quota for one unit, with a written reason; the others are reallocated.
+
+    `quota=None` clears the override: the unit goes back to its proportional share."""
     if period.drawn_at:
         raise SamplingError("drawn")
     if not (reason or "").strip():
@@ -83,10 +96,18 @@ def override_quota(period, unit, quota, reason, progress=None):
     row = Allocation.get_or_none((Allocation.period == period) & (Allocation.unit == unit))
     if row is None or period.total is None:
         raise SamplingError("not_allocated")
-    if quota < 0 or quota > row.eligible:
-        raise SamplingError("quota_range")
+    if quota is not None:
+        others = sum(a.quota for a in Allocation.select().where(
+            (Allocation.period == period) & (Allocation.bound == "override") & (Allocation.unit != unit)))
+        if quota < 0 or quota > row.eligible:
+            raise SamplingError("quota_range")
+        if quota + others > period.total:
+            raise SamplingError("overrides_exceed_total")
     with db.atomic():
-        row.quota, row.bound, row.override_reason = quota, "override", reason.strip()
+        if quota is None:
+            row.bound, row.override_reason = None, f"cleared: {reason.strip()}"
+        else:
+            row.quota, row.bound, row.override_reason = quota, "override", reason.strip()
         row.save()
         return allocate_period(period, period.total, progress)
 
@@ -113,26 +134,40 @@ def _frame_draw(period, frames, allocations, seed):
     return out
 
 
-def draw(period, seed=None, redo=False, progress=None):
-    """Draw the period's sample from a recorded seed; refused when drawn, unless redone before any assignment."""
-    allocations = list(Allocation.select().where(Allocation.period == period))
-    if not allocations:
+def _check_drawable(period, redo):
+    if not Allocation.select().where(Allocation.period == period).exists():
         raise SamplingError("not_allocated")
     if period.drawn_at and not redo:
         raise SamplingError("already_drawn")
     if Assignment.select().join(SampleCase).where(SampleCase.period == period).exists():
         raise SamplingError("assigned")
+
+
+def locked(period):
+    """The period re-read inside the current transaction, locked against a concurrent step."""
+    query = Period.select().where(Period.id == period.id)
+    return (query.for_update() if is_postgres() else query).get()  # SQLite: BEGIN IMMEDIATE locks
+
+
+def draw(period, seed=None, redo=False, progress=None):
+    """Draw the period's sample from a recorded seed; refused when drawn, unless redone before any assignment."""
+    if seed and not SEED_RE.match(seed):
+        raise SamplingError("seed")
+    _check_drawable(period, redo)
     seed = seed or secrets.token_hex(8)
     settings = merged(period.settings)
     stamp = now()
     frames, fingerprint = build_frame(period, settings, stamp, lambda n: _note(progress, 0.3))
-    rows = _frame_draw(period, frames, allocations, seed)
     _note(progress, 0.6)
     with db.atomic():
-        old = list(SampleCase.select(SampleCase.id).where(SampleCase.period == period).tuples())
+        period = locked(period)  # the state may have changed while the frame was read
+        _check_drawable(period, redo)
+        allocations = list(Allocation.select().where(Allocation.period == period))
+        rows = _frame_draw(period, frames, allocations, seed)
+        old = list(SampleCase.select().where(SampleCase.period == period))
         if old:
             SampleCase.delete().where(SampleCase.period == period).execute()
-            audit.record_many([("delete", "sample_case", str(i), None, None) for (i,) in old])
+            audit.record_many([("delete", "sample_case", str(o.id), o.audit_snapshot(), None) for o in old])
         hashes = _phone_hashes([r[4] for r in rows])
         ids = reserve_ids(SampleCase, len(rows))
         records = [(i, period.id, case_id, unit_id, mode, stratum, rank, seed, status,

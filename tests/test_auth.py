@@ -80,3 +80,27 @@ def test_session_cookie_flags(client, users):
     response = login(client, "admin")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_parallel_failures_still_lock_the_account(app, users):
+    """Failed attempts sent at once are all counted (no lost update)."""
+    import threading
+
+    from models import db
+    errors = []
+
+    def attempt():
+        try:
+            app.test_client().post("/login", data={"username": "officer", "password": "wrong"})
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(app.config["LOGIN_MAX_FAILURES"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert User.get(User.username == "officer").locked_until is not None

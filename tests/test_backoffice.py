@@ -116,3 +116,11 @@ def test_a_forged_sort_column_is_ignored(client, users, runner, reference_data):
         assert response.status_code == 200
         assert len(_codes(response.get_data(as_text=True))) == 6
     assert client.get("/admin/units/?sort=4").status_code == 200
+
+
+def test_a_forged_unit_filter_value_is_ignored(client, users, runner, reference_data):
+    _cases(runner)
+    login(client, "officer")
+    response = client.get("/admin/cases/?flt0_0=abc")
+    assert response.status_code == 200
+    assert len(_codes(response.get_data(as_text=True))) == 6

@@ -214,3 +214,11 @@ def test_a_unit_whose_parent_is_rejected_is_rejected_too(runner, tmp_path):
     assert report["created"] == 0
     assert sorted(r["line"] for r in report["rejected"]) == [2, 3, 4]
     assert Unit.select().count() == 0
+
+
+def test_a_loop_through_stored_units_is_rejected(runner, reference_data, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("ma_don_vi,ten_don_vi,cap,ma_don_vi_cha\nT00,UBND tỉnh,tinh,X01\n", encoding="utf-8")
+    _, report = run_json(runner, "units", str(path))  # X01's stored parent is T00
+    assert [r["line"] for r in report["rejected"]] == [2]
+    assert Unit.get(Unit.code == "T00").parent is None

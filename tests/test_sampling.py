@@ -275,3 +275,48 @@ def test_daily_job_stores_proposals_and_schedules_the_next_run(app, runner, mont
     assert any(job_id.startswith(DAILY_JOB_ID) for job_id in scheduled)
     alloc = Allocation.get(Allocation.unit == Unit.get(Unit.code == "S01"))
     assert alloc.proposed_release > 0 and alloc.proposed_at is not None
+
+
+def test_a_draw_racing_another_one_is_refused(app, runner, month_data):
+    _allocate(runner)
+    first, second = Period.get(Period.month == "2026-10"), Period.get(Period.month == "2026-10")
+    service.draw(first, "first")
+    with pytest.raises(service.SamplingError, match="already_drawn"):
+        service.draw(second, "second")  # loaded before the first draw finished
+    assert Period.get(Period.month == "2026-10").seed == "first"
+
+
+def test_seeds_are_short_and_plain(runner, month_data):
+    _allocate(runner)
+    result = runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "x" * 65])
+    assert result.exit_code == 2 and SampleCase.select().count() == 0
+    assert runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "x" * 64]).exit_code == 0
+
+
+def test_overrides_cannot_exceed_the_total_and_can_be_cleared(app, runner, month_data):
+    _allocate(runner, total=40)
+    period = Period.get(Period.month == "2026-10")
+    s01, s02 = Unit.get(Unit.code == "S01"), Unit.get(Unit.code == "S02")
+    service.override_quota(period, s01.id, 30, "Theo đề nghị")
+    with pytest.raises(service.SamplingError, match="overrides_exceed_total"):
+        service.override_quota(period, s02.id, 20, "Theo đề nghị")
+    with pytest.raises(service.SamplingError, match="overrides_exceed_total"):
+        service.allocate_period(period, 20)  # the total lowered below the overrides
+    service.override_quota(period, s01.id, None, "Trở lại phân bổ tỷ lệ")
+    row = Allocation.get((Allocation.period == period) & (Allocation.unit == s01))
+    assert row.bound != "override" and row.quota < 30
+    assert sum(a.quota for a in Allocation.select()) == 40
+
+
+def test_face_to_face_issue_counts_what_the_phone_draw_leaves(runner, month_data):
+    period = Period.for_month("2026-10")
+    period.settings = json.dumps({"modes": {"so": {"phone": 0.5, "f2f": 0.5}},
+                                  "response_rate": {"phone": 0.25, "f2f": 0.25}})
+    period.save()
+    _allocate(runner, total=60)
+    runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "f"])
+    for alloc in Allocation.select().where(Allocation.quota_f2f > 0):
+        drawn = collections.Counter((s.mode, s.status) for s in SampleCase.select().where(SampleCase.unit == alloc.unit))
+        assert drawn[("f2f", "issued")] == alloc.issued_f2f
+        assert drawn[("f2f", "reserve")] == alloc.reserve_f2f
+        assert drawn[("phone", "issued")] == alloc.issued_phone

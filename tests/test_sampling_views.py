@@ -138,3 +138,26 @@ def test_enumerators_see_their_open_interviews_without_personal_data(app, client
     for a in Assignment.select(Assignment, SampleCase).join(SampleCase).where(Assignment.enumerator == enumerators["dtv1"]):
         assert a.sample.case.code in page
     assert "+84" not in page and "09" not in re.sub(r"C10-\d+", "", page)  # no phone numbers
+
+
+def test_an_allocated_period_keeps_its_month_and_cannot_be_deleted(app, client, users, month_data):  # noqa: F811
+    login(client, "supervisor")
+    run_step(app, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "20"})
+    period = Period.get(Period.month == "2026-10")
+    response = client.post(f"/admin/periods/edit/?id={period.id}", data={"month": "2026-09", "status": "open"})
+    assert response.status_code == 200 and Period.get_by_id(period.id).month == "2026-10"
+    client.post("/admin/periods/delete/", data={"id": period.id})
+    assert Period.get_or_none(Period.id == period.id) is not None
+    assert Allocation.select().where(Allocation.period == period).count() > 0
+
+
+def test_an_override_can_be_cleared_from_the_table(app, client, users, month_data):  # noqa: F811
+    login(client, "supervisor")
+    run_step(app, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "40"})
+    row = Allocation.select().where(Allocation.eligible > 20).first()
+    run_step(app, client, "/admin/sampling/override",
+             {"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": "Theo đề nghị của Sở"})
+    page = run_step(app, client, "/admin/sampling/override",
+                    {"period": "2026-10", "unit": row.unit_id, "clear": "y", "reason": "Không cần nữa"})
+    assert Allocation.get_by_id(row.id).bound != "override"
+    assert "alert-success" in page

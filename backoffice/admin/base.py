@@ -69,7 +69,10 @@ class LiveOptions:
 
 
 class LiveFilterEqual(LiveOptions, FilterEqual):
-    pass
+    """Equality on an id chosen from the options; anything but digits is ignored."""
+
+    def validate(self, value):
+        return str(value).isdigit()
 
 
 class AdminForm(FlaskForm):

@@ -65,6 +65,10 @@ class PeriodView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         if not Period.valid_month(model.month):
             raise ValidationError(_("The month must be written YYYY-MM, e.g. 2026-10."))
+        if not is_created and model.allocated_at:
+            stored = Period.get_by_id(model.id)
+            if stored.month != model.month:
+                raise ValidationError(_("The month of a period cannot change once it has been allocated."))
 
 
 class UserView(SecureModelView):

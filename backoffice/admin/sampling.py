@@ -30,12 +30,13 @@ class AllocateForm(FlaskForm):
 
 class OverrideForm(FlaskForm):
     unit = IntegerField(validators=[InputRequired()])
-    quota = IntegerField(_l("Quota"), validators=[InputRequired(), NumberRange(min=0)])
+    quota = IntegerField(_l("Quota"), validators=[Optional(), NumberRange(min=0)])
+    clear = BooleanField()
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=5, max=1000)])
 
 
 class DrawForm(FlaskForm):
-    seed = StringField(_l("Seed (leave empty for a random one)"), validators=[Optional(), Length(max=100),
+    seed = StringField(_l("Seed (leave empty for a random one)"), validators=[Optional(), Length(max=64),
                                                                               Regexp(r"^[\w\-.:]*$")])
     redo = BooleanField(_l("Redo the draw (replaces the sample; only before any assignment)"))
 
@@ -125,13 +126,14 @@ class SamplingView(SecureBaseView):
         form = OverrideForm()
         row = Allocation.get_or_none((Allocation.period == period) & (Allocation.unit == form.unit.data)) \
             if form.unit.data else None
-        if not form.validate_on_submit() or row is None:
+        if not form.validate_on_submit() or row is None or (form.quota.data is None and not form.clear.data):
             flash(_("A quota override needs the unit, a quota and a written reason of at least 5 characters."), "error")
             return redirect(self._back(period))
-        if period.drawn_at or form.quota.data > row.eligible:
+        quota = None if form.clear.data else form.quota.data
+        if period.drawn_at or (quota is not None and quota > row.eligible):
             flash(describe(SamplingError("drawn" if period.drawn_at else "quota_range")), "error")
             return redirect(self._back(period))
-        return redirect(start(sampling_jobs.override_job, period.id, row.unit_id, form.quota.data,
+        return redirect(start(sampling_jobs.override_job, period.id, row.unit_id, quota,
                               form.reason.data, title=_("Quota override"), return_to=self._back(period)))
 
     @expose("/draw", methods=["POST"])

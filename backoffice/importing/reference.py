@@ -74,7 +74,10 @@ def import_units(table, report, progress=None):
             report.warn(line, _("Unit code repeated in the file; this later row is used."))
         rows[code] = (line, name, level_id, parent)
     stored = {c for (c,) in Unit.select(Unit.code).tuples()}
-    parents = {code: p for code, (_l, _n, _lv, p) in rows.items()}
+    stored_parent = Unit.alias()
+    parents = dict(Unit.select(Unit.code, stored_parent.code)
+                   .join(stored_parent, on=(Unit.parent == stored_parent.id)).tuples())
+    parents.update({code: p for code, (_l, _n, _lv, p) in rows.items()})  # the file overrides the database
     for code, (line, _n, _lv, parent) in list(rows.items()):
         if parent == code or _cycles(code, parents):
             report.reject(line, _("The parent chain of this unit loops back to itself."))
