@@ -53,28 +53,27 @@ def pg_server_url():
     return PG_URL
 
 
-def _scratch_pg_database(base_url, name):
-    """Create (or recreate) database `name` on the server of `base_url`; return its URL."""
+def _on_server(base_url, *statements):
+    """Run statements outside a transaction on the server of `base_url` (CREATE/DROP DATABASE)."""
     params = parse(base_url)
     conn = psycopg2.connect(dbname=params["database"], user=params.get("user"), host=params.get("host"),
                             port=params.get("port"))
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            cur.execute(statement)
     conn.close()
+
+
+def _scratch_pg_database(base_url, name):
+    """Create (or recreate) database `name` on the server of `base_url`; return its URL."""
+    _on_server(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     head, _, _ = base_url.rpartition("/")
     return f"{head}/{name}"
 
 
 def _drop_pg_database(base_url, name):
-    params = parse(base_url)
-    conn = psycopg2.connect(dbname=params["database"], user=params.get("user"), host=params.get("host"),
-                            port=params.get("port"))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
+    _on_server(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,24 @@ def _reader(table, spec):
     return get
 
 
+def _clean_rows(table, spec, limits, report, missing):
+    """Yield (line, values, get, texts) for rows that decode, fit `limits` and have a code and name."""
+    get = _reader(table, spec)
+    for line, values in table.rows():
+        if values is None:
+            report.reject(line, _("The row is not valid UTF-8 text."))
+            continue
+        try:
+            texts = {field: clean_text(get(values, field), size) for field, size in limits.items()}
+        except ValueError:
+            report.reject(line, _("A value is longer than allowed."))
+            continue
+        if not texts["code"] or not texts["name"]:
+            report.reject(line, missing)
+            continue
+        yield line, values, get, texts
+
+
 def _save_if_changed(obj, values, report):
     changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
     if obj.id is None:
@@ -46,26 +64,14 @@ def _save_if_changed(obj, values, report):
 
 
 def import_units(table, report, progress=None):
-    get = _reader(table, UNIT_SPEC)
     levels = {}
     for level in UnitLevel.select():
         levels[normalize_header(level.code)] = level.id
         levels[normalize_header(level.name)] = level.id
     rows = {}
-    for line, values in table.rows():
-        if values is None:
-            report.reject(line, _("The row is not valid UTF-8 text."))
-            continue
-        try:
-            code = clean_text(get(values, "code"), 64)
-            name = clean_text(get(values, "name"), 300)
-            parent = clean_text(get(values, "parent"), 64)
-        except ValueError:
-            report.reject(line, _("A value is longer than allowed."))
-            continue
-        if not code or not name:
-            report.reject(line, _("Unit code and name are required."))
-            continue
+    for line, values, get, texts in _clean_rows(table, UNIT_SPEC, {"code": 64, "name": 300, "parent": 64}, report,
+                                                _("Unit code and name are required.")):
+        code, name, parent = texts["code"], texts["name"], texts["parent"]
         level_id = levels.get(normalize_header(get(values, "level")))
         if level_id is None:
             report.reject(line, _("Unknown unit level; expected so, xa, huyen, nganh_doc or tinh."))
@@ -135,22 +141,10 @@ def _cycles(code, parents):
 
 
 def import_procedures(table, report, progress=None):
-    get = _reader(table, PROCEDURE_SPEC)
     rows = {}
-    for line, values in table.rows():
-        if values is None:
-            report.reject(line, _("The row is not valid UTF-8 text."))
-            continue
-        try:
-            code = clean_text(get(values, "code"), 64)
-            name = clean_text(get(values, "name"), 1000)
-            field = clean_text(get(values, "field"), 300)
-        except ValueError:
-            report.reject(line, _("A value is longer than allowed."))
-            continue
-        if not code or not name:
-            report.reject(line, _("Procedure code and name are required."))
-            continue
+    for line, values, get, texts in _clean_rows(table, PROCEDURE_SPEC, {"code": 64, "name": 1000, "field": 300},
+                                                report, _("Procedure code and name are required.")):
+        code, name, field = texts["code"], texts["name"], texts["field"]
         try:
             immediate = parse_flag(get(values, "immediate"))
         except ValueError:
