@@ -1,5 +1,6 @@
 """The reproducible draw: per-stratum random order from a recorded seed, interleaved by stratum."""
 import random
+from fractions import Fraction
 
 
 def stratum_stream(seed, unit_code, mode, stratum, ids):
@@ -19,16 +20,20 @@ def stratum_stream(seed, unit_code, mode, stratum, ids):
 
 def drawn_order(seed, unit_code, mode, strata, size):
     """The first `size` cases of a unit's drawn order: [(case_id, stratum)], every prefix
-    stratified in proportion to the strata (the stratum furthest behind its share goes next)."""
-    total = sum(len(ids) for ids in strata.values())
-    size = min(size, total)
-    names = sorted(s for s, ids in strata.items() if ids)
+    stratified within one case of the strata's proportions.
+
+    At each step, among the strata not ahead of their share, the one whose next case is due
+    earliest goes next (earliest-deadline-first, as in Tijdeman's chairman assignment)."""
+    sizes = {s: len(ids) for s, ids in strata.items() if ids}
+    total = sum(sizes.values())
+    names = sorted(sizes)
     streams = {s: stratum_stream(seed, unit_code, mode, s, strata[s]) for s in names}
     taken = dict.fromkeys(names, 0)
     order = []
-    for step in range(1, size + 1):
-        best = max(names, key=lambda s: (len(strata[s]) * step / total - taken[s], -names.index(s))
-                   if taken[s] < len(strata[s]) else (float("-inf"), 0))
+    for step in range(1, min(size, total) + 1):
+        open_ = [s for s in names if taken[s] < sizes[s]]
+        due = [s for s in open_ if sizes[s] * step >= taken[s] * total] or open_
+        best = min(due, key=lambda s: (Fraction(taken[s] + 1, sizes[s]), names.index(s)))
         order.append((next(streams[best]), best))
         taken[best] += 1
     return order

@@ -9,18 +9,30 @@ from models import Unit, UnitLevel, db, is_postgres
 
 from .settings import mode_shares
 
-FRAME_SQL = """
-SELECT c.id, c.unit_id, COALESCE(p.field, ''), c.channel, p.immediate_result,
-       ct.phone_hash IS NOT NULL,
-       ct.phone_hash IN (SELECT s.phone_hash FROM sample_case s
-                         WHERE s.phone_hash IS NOT NULL AND s.issued_at >= {p} AND s.issued_at < {p}
-                           AND s.period_id <> {p})
+# One row per case of the period: id, unit, stratum, and what the rules look at as bit flags in one
+# integer (fewer values to fetch; the rules then run once per (unit, stratum, flags), not per case).
+# A phone sampled recently (RECENT_PHONE) is a phone (PHONE): 24.
+IMMEDIATE, ONLINE, POSTAL, PHONE, RECENT_PHONE = 1, 2, 4, 8, 16
+FLAGS_SQL = """
+       CASE WHEN p.immediate_result THEN 1 ELSE 0 END
+       + CASE c.channel WHEN 'online' THEN 2 WHEN 'postal' THEN 4 ELSE 0 END
+       + CASE WHEN ct.phone_hash IS NULL THEN 0
+              WHEN ct.phone_hash IN (SELECT s.phone_hash FROM sample_case s
+                                     WHERE s.phone_hash IS NOT NULL AND s.issued_at >= {p} AND s.issued_at < {p}
+                                       AND s.period_id <> {p}) THEN 24
+              ELSE 8 END"""
+FROM_SQL = """
 FROM "case" c
 JOIN "procedure" p ON p.id = c.procedure_id
 LEFT JOIN contact ct ON ct.case_id = c.id
-WHERE c.returned_at >= {p} AND c.returned_at < {p}
-ORDER BY c.id
-"""
+WHERE {period}"""
+FRAME_SQL = "SELECT c.id, c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + FROM_SQL + "\nORDER BY c.id"
+# Allocation needs only counts: the database groups, nothing per case reaches Python.
+COUNT_SQL = "SELECT c.unit_id, '', " + FLAGS_SQL + " AS flags, COUNT(*)" + FROM_SQL + "\nGROUP BY c.unit_id, flags"
+# SQLite: the period's ids from the (returned_at, id) index, then the case and contact rows in id
+# order (near-sequential, and no sort for ORDER BY) rather than one random seek per case in each.
+PERIOD_SQLITE = 'c.id IN (SELECT id FROM "case" WHERE returned_at >= ? AND returned_at < ?)'
+PERIOD_POSTGRES = "c.returned_at >= %s AND c.returned_at < %s"
 
 
 @dataclasses.dataclass
@@ -28,11 +40,12 @@ class UnitFrame:
     cases: int = 0
     eligible: int = 0
     excluded: collections.Counter = dataclasses.field(default_factory=collections.Counter)
-    # mode -> stratum -> sorted case ids
+    # mode -> stratum -> sorted case ids (empty when only counted)
     strata: dict = dataclasses.field(default_factory=lambda: {"phone": {}, "f2f": {}})
+    in_mode: collections.Counter = dataclasses.field(default_factory=collections.Counter)
 
     def eligible_in(self, mode):
-        return sum(len(ids) for ids in self.strata[mode].values())
+        return self.in_mode[mode]
 
 
 def unit_modes(settings):
@@ -41,51 +54,85 @@ def unit_modes(settings):
     return {uid: mode_shares(settings, levels[lid]) for uid, lid in Unit.select(Unit.id, Unit.level).tuples()}
 
 
-def build_frame(period, settings, reference_time, progress=None):
-    """Read every case returned in the period once; return ({unit_id: UnitFrame}, digest)."""
-    rules = settings["rules"]
+def _query(period, settings, reference_time, template):
     start, end = period.bounds
     since = reference_time - datetime.timedelta(days=settings["repeat_days"])
-    modes = unit_modes(settings)
-    frames = collections.defaultdict(UnitFrame)
-    sql = FRAME_SQL.format(p="%s" if is_postgres() else "?")
-    cursor = db.execute_sql(sql, (since, reference_time, period.id or 0, start, end))
+    if is_postgres():
+        sql = template.format(p="%s", period=PERIOD_POSTGRES)
+    else:
+        sql = template.format(p="?", period=PERIOD_SQLITE)
+    return db.execute_sql(sql, (since, reference_time, period.id or 0, start, end))
+
+
+def build_frame(period, settings, reference_time, progress=None):
+    """Read every case returned in the period once; return ({unit_id: UnitFrame}, digest)."""
+    cursor = _query(period, settings, reference_time, FRAME_SQL)
+    groups = collections.defaultdict(list)  # (unit_id, stratum, flags) -> case ids, ascending
     seen = 0
     while True:
         rows = cursor.fetchmany(20000)
         if not rows:
             break
-        for case_id, unit_id, stratum, channel, immediate, has_phone, recent in rows:
-            frame = frames[unit_id]
-            frame.cases += 1
-            if immediate and rules["immediate"]:
-                frame.excluded["immediate"] += 1
-            elif channel == "online" and rules["online"]:
-                frame.excluded["online"] += 1
-            elif channel == "postal" and rules["postal"]:
-                frame.excluded["postal"] += 1
-            elif recent and rules["recent_phone"]:
-                frame.excluded["recent_phone"] += 1
-            else:
-                shares = modes[unit_id]
-                wants_phone = shares.get("phone", 0) > 0
-                phone_ok = has_phone or not rules["no_phone"]
-                if shares.get("f2f", 0) > 0:
-                    frame.strata["f2f"].setdefault(stratum, []).append(case_id)
-                    frame.eligible += 1
-                    if wants_phone and phone_ok:
-                        frame.strata["phone"].setdefault(stratum, []).append(case_id)
-                    elif wants_phone:
-                        frame.excluded["no_phone"] += 1
-                elif phone_ok:
-                    frame.strata["phone"].setdefault(stratum, []).append(case_id)
-                    frame.eligible += 1
-                else:
-                    frame.excluded["no_phone"] += 1
+        for case_id, unit_id, stratum, flags in rows:
+            groups[unit_id, stratum, flags].append(case_id)
         seen += len(rows)
         if progress:
             progress(seen)
-    return dict(frames), digest(frames)
+    frames = _apply_rules(groups, settings)
+    for frame in frames.values():  # a stratum's ids may come from several groups
+        for by_stratum in frame.strata.values():
+            for ids in by_stratum.values():
+                ids.sort()
+    return frames, digest(frames)
+
+
+def count_frame(period, settings, reference_time):
+    """The same frame as `build_frame`, counted by the database: {unit_id: UnitFrame} without ids."""
+    groups = {(unit_id, stratum, flags): n
+              for unit_id, stratum, flags, n in _query(period, settings, reference_time, COUNT_SQL).fetchall()}
+    return _apply_rules(groups, settings)
+
+
+def _apply_rules(groups, settings):
+    """Classify groups of alike cases ((unit, stratum, flags) -> ids or a count), once per group."""
+    rules = settings["rules"]
+    modes = unit_modes(settings)
+    frames = collections.defaultdict(UnitFrame)
+
+    def take(frame, mode, stratum, ids, n):
+        frame.in_mode[mode] += n
+        if isinstance(ids, list):
+            frame.strata[mode].setdefault(stratum, []).extend(ids)
+
+    for (unit_id, stratum, flags), ids in groups.items():
+        n = len(ids) if isinstance(ids, list) else ids
+        frame = frames[unit_id]
+        frame.cases += n
+        if flags & IMMEDIATE and rules["immediate"]:
+            frame.excluded["immediate"] += n
+        elif flags & ONLINE and rules["online"]:
+            frame.excluded["online"] += n
+        elif flags & POSTAL and rules["postal"]:
+            frame.excluded["postal"] += n
+        elif flags & RECENT_PHONE and rules["recent_phone"]:
+            frame.excluded["recent_phone"] += n
+        else:
+            shares = modes[unit_id]
+            wants_phone = shares.get("phone", 0) > 0
+            phone_ok = flags & PHONE or not rules["no_phone"]
+            if shares.get("f2f", 0) > 0:
+                take(frame, "f2f", stratum, ids, n)
+                frame.eligible += n
+                if wants_phone and phone_ok:
+                    take(frame, "phone", stratum, ids, n)
+                elif wants_phone:
+                    frame.excluded["no_phone"] += n
+            elif phone_ok:
+                take(frame, "phone", stratum, ids, n)
+                frame.eligible += n
+            else:
+                frame.excluded["no_phone"] += n
+    return dict(frames)
 
 
 def digest(frames):

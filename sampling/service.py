@@ -11,10 +11,13 @@ from models.bulk import insert_rows, reserve_ids
 
 from .allocation import allocate, issue_and_reserve, split_modes
 from .draw import drawn_order
-from .eligibility import build_frame, unit_modes
+from .eligibility import build_frame, count_frame, unit_modes
 from .settings import RULES, merged
 
 COMPLETE = ("1.1",)
+ALLOCATION_FIELDS = ("cases", "eligible", "eligible_phone", "eligible_f2f", "excluded", "quota", "bound",
+                     "override_reason", "quota_phone", "quota_f2f", "issued_phone", "issued_f2f", "reserve_phone",
+                     "reserve_f2f", "updated_at")
 SEED_RE = re.compile(r"^[\w\-.:]{1,64}$")  # AAPOR complete interview
 SAMPLE_COLUMNS = ("id", "period_id", "case_id", "unit_id", "mode", "stratum", "rank", "draw_key", "status",
                   "issued_at", "phone_hash")
@@ -36,7 +39,7 @@ def allocate_period(period, total, progress=None):
     if total is None or total < 0:
         raise SamplingError("total")
     settings = merged(period.settings)
-    frames, _ = build_frame(period, settings, now(), lambda n: _note(progress, 0.1))
+    frames = count_frame(period, settings, now())
     existing = {a.unit_id: a for a in Allocation.select().where(Allocation.period == period)}
     overrides = {u: a.quota for u, a in existing.items() if a.bound == "override"}
     units = list(Unit.select(Unit.id).tuples())
@@ -49,12 +52,15 @@ def allocate_period(period, total, progress=None):
                        {codes[u]: q for u, q in overrides.items()})
     quotas = {u: by_code[codes[u]] for u in eligible}
     modes = unit_modes(settings)
+    stamp = now()
     with db.atomic():
         if locked(period).drawn_at:  # drawn while the frame was read
             raise SamplingError("drawn")
+        new, entries = [], []
         for (uid,) in units:
             frame = frames.get(uid)
-            row = existing.get(uid) or Allocation(period=period, unit=uid)
+            old = existing.get(uid)
+            row = Allocation(**old.__data__) if old else Allocation(period=period, unit=uid)
             q = quotas[uid]
             by_mode = {m: frame.eligible_in(m) if frame else 0 for m in ("phone", "f2f")}
             split = split_modes(q.quota, modes[uid], by_mode) if q.quota else {"phone": 0, "f2f": 0}
@@ -77,7 +83,26 @@ def allocate_period(period, total, progress=None):
                 setattr(row, f"issued_{mode}", issued)
                 setattr(row, f"reserve_{mode}", reserve)
             row.quota = row.quota_phone + row.quota_f2f
-            row.save()
+            row.updated_at = stamp
+            if old is None:
+                new.append(row)
+                continue
+            before, after = old.audit_snapshot(), row.audit_snapshot()
+            changed = [k for k in after if k != "updated_at" and before.get(k) != after[k]]
+            if changed:  # one UPDATE per changed unit, all audited below in one go
+                Allocation.update({getattr(Allocation, f): getattr(row, f) for f in ALLOCATION_FIELDS}
+                                  ).where(Allocation.id == old.id).execute()
+                entries.append(("update", "allocation", str(old.id), {k: before[k] for k in changed},
+                                {k: after[k] for k in changed}))
+        if new:
+            for row, pk in zip(new, reserve_ids(Allocation, len(new))):
+                row.id = pk
+            columns = [f.column_name for f in Allocation._meta.sorted_fields]
+            insert_rows(Allocation._meta.table_name, columns,
+                        [tuple(f.db_value(row.__data__.get(f.name)) for f in Allocation._meta.sorted_fields)
+                         for row in new])
+            entries += [("create", "allocation", str(row.id), None, row.audit_snapshot()) for row in new]
+        audit.record_many(entries)
         period.total = total
         period.allocated_at = now()
         period.save()

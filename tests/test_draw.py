@@ -1,7 +1,7 @@
 """The draw as pure functions: reproducible, without replacement, stratified at every prefix."""
 import collections
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sampling.draw import drawn_order, stratum_stream
@@ -25,7 +25,8 @@ def test_known_values_do_not_change_with_python_versions():
 EXPECTED_PINNED = [2, 4, 3, 1, 8, 5, 6, 7, 9, 0]
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=300)
+@example({"Hộ tịch": 1, "Đất đai": 1, "Chứng thực": 1, "Xây dựng": 14, "Thuế": 14}, 20, "")  # greedy failed here
 @given(st.dictionaries(st.sampled_from(["Hộ tịch", "Đất đai", "Chứng thực", "Xây dựng", "Thuế"]),
                        st.integers(0, 60), min_size=1), st.integers(0, 200), st.text(max_size=8))
 def test_every_prefix_is_stratified_within_one(sizes, size, seed):
