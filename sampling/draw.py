@@ -1,6 +1,5 @@
 """The reproducible draw: per-stratum random order from a recorded seed, interleaved by stratum."""
 import random
-from fractions import Fraction
 
 
 def stratum_stream(seed, unit_code, mode, stratum, ids):
@@ -29,11 +28,13 @@ def drawn_order(seed, unit_code, mode, strata, size):
     names = sorted(sizes)
     streams = {s: stratum_stream(seed, unit_code, mode, s, strata[s]) for s in names}
     taken = dict.fromkeys(names, 0)
+    rank = {s: i for i, s in enumerate(names)}
     order = []
     for step in range(1, min(size, total) + 1):
         open_ = [s for s in names if taken[s] < sizes[s]]
         due = [s for s in open_ if sizes[s] * step >= taken[s] * total] or open_
-        best = min(due, key=lambda s: (Fraction(taken[s] + 1, sizes[s]), names.index(s)))
+        # (taken + 1) / size: equal fractions give equal floats, distinct ones (sizes < 2**26) distinct floats
+        best = min(due, key=lambda s: ((taken[s] + 1) / sizes[s], rank[s]))
         order.append((next(streams[best]), best))
         taken[best] += 1
     return order
