@@ -14,6 +14,7 @@ def up(migrator, db):
         migrator.add_column("period", "allocated_at", DateTimeField(null=True)),
         migrator.add_column("period", "drawn_at", DateTimeField(null=True)),
         migrator.add_column("period", "frame_digest", CharField(max_length=64, null=True)),
+        migrator.add_column("period", "draw_inputs", TextField(null=True)),
     )
 
     class Base(db.Model):

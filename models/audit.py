@@ -114,18 +114,19 @@ def _lock_chain():
 
 def build_records(entries, head):
     """Chain (action, model, object_id, before, after) entries after `head` = (seq, hash)."""
-    actor, role, source = current_actor()
-    at = now()
+    return list(_chain(entries, head, current_actor(), now()))
+
+
+def _chain(entries, head, actor, at):
+    actor, role, source = actor
     at_text = at.isoformat(timespec="microseconds")
     seq, prev = head
-    rows = []
     for action, model, object_id, before, after in entries:
         seq += 1
         b, a = dump(before), dump(after)
         h = _hash([seq, at_text, actor, role, source, action, model, object_id, b, a, prev])
-        rows.append((seq, at, actor, role, source, action, model, object_id, b, a, prev, h))
+        yield (seq, at, actor, role, source, action, model, object_id, b, a, prev, h)
         prev = h
-    return rows
 
 
 AUDIT_COLUMNS = ("seq", "at", "actor", "role", "source", "action", "model", "object_id",
@@ -137,8 +138,15 @@ def record_many(entries):
     entries = list(entries)
     if not entries:
         return []
-    rows = build_records(entries, _lock_chain())
-    insert_rows(AuditRecord._meta.table_name, AUDIT_COLUMNS, rows)
+    head = _lock_chain()
+    records = _chain(entries, head, current_actor(), now())  # no query from here: made while sent
+    rows = []
+
+    def chained():
+        for row in records:
+            rows.append(row)
+            yield row
+    insert_rows(AuditRecord._meta.table_name, AUDIT_COLUMNS, chained())
     return rows
 
 

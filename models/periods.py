@@ -18,6 +18,7 @@ class Period(AuditedModel):
     allocated_at = DateTimeField(null=True)
     drawn_at = DateTimeField(null=True)
     frame_digest = CharField(max_length=64, null=True)  # fingerprint of the drawn population
+    draw_inputs = TextField(null=True)  # JSON: settings, unit codes and modes, recent-phone cases
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 

@@ -76,9 +76,12 @@ def draw_command(month, seed, redo):
 def verify_command(month):
     """Redraw from the recorded seed and inputs; exit 1 unless the stored sample is identical."""
     result = _run(service.verify, _period(month))
-    if result["identical"]:
+    if result["identical"] and result["issued_ok"]:
         click.echo(_("The stored sample (%(n)d cases) is identical to the redraw.", n=result["size"]))
         return
+    if result["identical"]:
+        click.echo(_("The drawn cases are identical, but some were issued out of the drawn order."), err=True)
+        sys.exit(1)
     click.echo(_("The stored sample differs from the redraw: %(missing)d missing, %(unexpected)d unexpected.",
                  missing=result["missing"], unexpected=result["unexpected"]), err=True)
     if not result["frame_unchanged"]:

@@ -64,8 +64,12 @@ def _query(period, settings, reference_time, template):
     return db.execute_sql(sql, (since, reference_time, period.id or 0, start, end))
 
 
-def build_frame(period, settings, reference_time, progress=None):
-    """Read every case returned in the period once; return ({unit_id: UnitFrame}, digest)."""
+def build_frame(period, settings, reference_time, progress=None, modes=None, recent=None):
+    """Read every case returned in the period once; return ({unit_id: UnitFrame}, digest, the ids
+    of the cases whose phone counted as recently sampled).
+
+    `modes` ({unit_id: shares}) and `recent` (ids of the cases whose phone counted as recently
+    sampled) replay a recorded draw instead of reading today's unit levels and other samples."""
     cursor = _query(period, settings, reference_time, FRAME_SQL)
     groups = collections.defaultdict(list)  # (unit_id, stratum, flags) -> case ids, ascending
     seen = 0
@@ -73,17 +77,25 @@ def build_frame(period, settings, reference_time, progress=None):
         rows = cursor.fetchmany(20000)
         if not rows:
             break
-        for case_id, unit_id, stratum, flags in rows:
-            groups[unit_id, stratum, flags].append(case_id)
+        if recent is None:
+            for case_id, unit_id, stratum, flags in rows:
+                groups[unit_id, stratum, flags].append(case_id)
+        else:
+            for case_id, unit_id, stratum, flags in rows:
+                flags &= ~RECENT_PHONE
+                if case_id in recent and flags & PHONE:
+                    flags |= RECENT_PHONE
+                groups[unit_id, stratum, flags].append(case_id)
         seen += len(rows)
         if progress:
             progress(seen)
-    frames = _apply_rules(groups, settings)
+    frames = _apply_rules(groups, settings, modes)
+    recent_ids = sorted(i for (_u, _s, flags), ids in groups.items() if flags & RECENT_PHONE for i in ids)
     for frame in frames.values():  # a stratum's ids may come from several groups
         for by_stratum in frame.strata.values():
             for ids in by_stratum.values():
                 ids.sort()
-    return frames, digest(frames)
+    return frames, digest(frames), recent_ids
 
 
 def count_frame(period, settings, reference_time):
@@ -93,10 +105,10 @@ def count_frame(period, settings, reference_time):
     return _apply_rules(groups, settings)
 
 
-def _apply_rules(groups, settings):
+def _apply_rules(groups, settings, modes=None):
     """Classify groups of alike cases ((unit, stratum, flags) -> ids or a count), once per group."""
     rules = settings["rules"]
-    modes = unit_modes(settings)
+    modes = modes or unit_modes(settings)
     frames = collections.defaultdict(UnitFrame)
 
     def take(frame, mode, stratum, ids, n):

@@ -137,9 +137,8 @@ def override_quota(period, unit, quota, reason, progress=None):
         return allocate_period(period, period.total, progress)
 
 
-def _frame_draw(period, frames, allocations, seed):
+def _frame_draw(period, frames, allocations, seed, codes):
     """The drawn rows [(unit_id, mode, stratum, rank, case_id, status)] for the stored allocations."""
-    codes = dict(Unit.select(Unit.id, Unit.code).tuples())
     out = []
     for alloc in sorted(allocations, key=lambda a: codes[a.unit_id]):
         frame = frames.get(alloc.unit_id)
@@ -182,13 +181,15 @@ def draw(period, seed=None, redo=False, progress=None):
     seed = seed or secrets.token_hex(8)
     settings = merged(period.settings)
     stamp = now()
-    frames, fingerprint = build_frame(period, settings, stamp, lambda n: _note(progress, 0.3))
+    modes = unit_modes(settings)
+    frames, fingerprint, recent = build_frame(period, settings, stamp, lambda n: _note(progress, 0.3), modes)
+    codes = dict(Unit.select(Unit.id, Unit.code).tuples())
     _note(progress, 0.6)
     with db.atomic():
         period = locked(period)  # the state may have changed while the frame was read
         _check_drawable(period, redo)
         allocations = list(Allocation.select().where(Allocation.period == period))
-        rows = _frame_draw(period, frames, allocations, seed)
+        rows = _frame_draw(period, frames, allocations, seed, codes)
         old = list(SampleCase.select().where(SampleCase.period == period))
         if old:
             SampleCase.delete().where(SampleCase.period == period).execute()
@@ -203,6 +204,9 @@ def draw(period, seed=None, redo=False, progress=None):
                             {"case_id": r[2], "unit_id": r[3], "mode": r[4], "rank": r[6], "status": r[8]})
                            for r in records])
         period.seed, period.drawn_at, period.frame_digest = seed, stamp, fingerprint
+        # Everything a redraw needs that could change later, so that `verify` replays this draw.
+        period.draw_inputs = json.dumps({"settings": settings, "units": codes, "recent": recent,
+                                         "modes": modes}, sort_keys=True)
         period.save()
     _note(progress, 1.0)
     return len(records)
@@ -218,17 +222,45 @@ def _phone_hashes(case_ids):
 
 
 def verify(period):
-    """Redraw from the recorded seed and inputs; return (identical, message code, details)."""
+    """Redraw from the recorded seed and inputs and compare with the stored sample.
+
+    Returns {"identical", "missing", "unexpected", "size", "frame_unchanged", "issued_ok"}:
+    `issued_ok` is False when the issued cases are not the drawn order's first ones (plus
+    reserve released after the draw, in order)."""
     if not period.drawn_at:
         raise SamplingError("not_drawn")
-    settings = merged(period.settings)
-    frames, fingerprint = build_frame(period, settings, period.drawn_at)
+    inputs = json.loads(period.draw_inputs)
+    codes = {int(k): v for k, v in inputs["units"].items()}
+    modes = {int(k): v for k, v in inputs["modes"].items()}
+    frames, fingerprint, _recent = build_frame(period, inputs["settings"], period.drawn_at, None, modes,
+                                               set(inputs["recent"]))
     allocations = list(Allocation.select().where(Allocation.period == period))
-    expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(period, frames, allocations, period.seed)}
-    stored = set(SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.rank, SampleCase.case)
-                 .where(SampleCase.period == period).tuples())
+    expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(period, frames, allocations, period.seed, codes)}
+    samples = list(SampleCase.select().where(SampleCase.period == period))
+    stored = {(s.unit_id, s.mode, s.rank, s.case_id) for s in samples}
     return {"identical": expected == stored, "frame_unchanged": fingerprint == period.frame_digest,
-            "missing": len(expected - stored), "unexpected": len(stored - expected), "size": len(stored)}
+            "missing": len(expected - stored), "unexpected": len(stored - expected), "size": len(stored),
+            "issued_ok": _issued_in_order(period, allocations, samples)}
+
+
+def _issued_in_order(period, allocations, samples):
+    """The drawn order's first `issued` cases were issued at the draw; later ones only by release, in order."""
+    issued = {(a.unit_id, m): getattr(a, f"issued_{m}") for a in allocations for m in ("phone", "f2f")}
+    by_group = {}
+    for s in samples:
+        by_group.setdefault((s.unit_id, s.mode), []).append(s)
+    for key, group in by_group.items():
+        group.sort(key=lambda s: s.rank)
+        statuses = [s.status == "issued" for s in group]
+        if statuses != sorted(statuses, reverse=True):  # issued ones form a prefix of the order
+            return False
+        for s in group:
+            at_draw = s.rank <= issued.get(key, 0)
+            if at_draw and (s.status != "issued" or s.issued_at != period.drawn_at):
+                return False
+            if not at_draw and s.status == "issued" and not (s.issued_at and s.issued_at > period.drawn_at):
+                return False
+    return True
 
 
 def unit_progress(period):

@@ -320,3 +320,26 @@ def test_face_to_face_issue_counts_what_the_phone_draw_leaves(runner, month_data
         assert drawn[("f2f", "issued")] == alloc.issued_f2f
         assert drawn[("f2f", "reserve")] == alloc.reserve_f2f
         assert drawn[("phone", "issued")] == alloc.issued_phone
+
+
+def test_verify_replays_the_recorded_inputs_after_later_changes(runner, month_data):
+    _allocate(runner)
+    runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "replay"])
+    unit = Unit.get(Unit.code == "S01")
+    unit.code = "S01-NEW"  # renamed after the draw
+    unit.save()
+    period = Period.get(Period.month == "2026-10")
+    period.settings = json.dumps({"minimum": 2})  # settings changed after the draw
+    period.save()
+    result = runner.invoke(args=["sample", "verify", "--period", "2026-10"])
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_catches_a_reserve_case_issued_out_of_order(runner, month_data):
+    _allocate(runner)
+    runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "order"])
+    last = SampleCase.select().where(SampleCase.status == "reserve").order_by(SampleCase.rank.desc()).first()
+    db.execute_sql("UPDATE sample_case SET status = 'issued' WHERE id = " + str(last.id))  # cherry-picked
+    result = runner.invoke(args=["sample", "verify", "--period", "2026-10"])
+    assert result.exit_code == 1
+    assert service.verify(Period.get(Period.month == "2026-10"))["issued_ok"] is False
