@@ -222,3 +222,42 @@ def test_a_loop_through_stored_units_is_rejected(runner, reference_data, tmp_pat
     _, report = run_json(runner, "units", str(path))  # X01's stored parent is T00
     assert [r["line"] for r in report["rejected"]] == [2]
     assert Unit.get(Unit.code == "T00").parent is None
+
+
+def test_a_file_without_some_columns_keeps_what_is_stored(runner, reference_data, tmp_path):
+    from models.pii import cipher
+    run_json(runner, "cases", os.path.join(FIXTURES, "cases.csv"))
+    path = tmp_path / "fewer.csv"
+    path.write_text("ma_ho_so;ma_don_vi;ma_thu_tuc;hinh_thuc_nop;ngay_tiep_nhan\n"
+                    "HS-0001;X01;1.000001;truc_tiep;01/10/2026 08:15\n"
+                    "HS-0002;X02;1.000003;truc_tiep;02/10/2026\n", encoding="utf-8")
+    _, report = run_json(runner, "cases", str(path))
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 1)
+    first, second = Case.get(Case.code == "HS-0001"), Case.get(Case.code == "HS-0002")
+    assert first.returned_at is not None and second.returned_at is not None
+    assert second.unit.code == "X02"  # a present column still updates
+    assert cipher().decrypt(Contact.get(Contact.case == first).phone_enc) == "+84912345678"
+
+
+def test_lateness_of_an_imported_case_counts_a_date_only_deadline_to_its_end(runner, reference_data, tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_text("ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua\n"
+                    "L-1,X01,1.000001,truc_tiep,01/10/2026,08/10/2026,08/10/2026 16:30\n"
+                    "L-2,X01,1.000001,truc_tiep,01/10/2026,08/10/2026,09/10/2026 08:00\n", encoding="utf-8")
+    run_json(runner, "cases", str(path))
+    assert Case.get(Case.code == "L-1").is_late is False
+    assert Case.get(Case.code == "L-2").is_late is True
+
+
+def test_long_codes_and_nul_bytes_reject_only_their_row(runner, reference_data, tmp_path):
+    """A NUL past the first 64 KiB (where the file was judged a table) rejects its row only."""
+    filler = "".join(f"F-{i},X01,1.000001,truc_tiep,01/10/2026,{'Nguyễn Văn A' * 4}\n" for i in range(1500))
+    path = tmp_path / "cases.csv"
+    path.write_text("ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n" + filler
+                    + f"K-2,{'X' * 80},1.000001,truc_tiep,01/10/2026\n"
+                    "K-3,X01,1.000001,truc_tiep,01/10/2026,Nguy\x00n\n"
+                    "K-4,X01,1.000001,truc_tiep,01/10/2026\n", encoding="utf-8")
+    assert path.stat().st_size > 65536
+    _, report = run_json(runner, "cases", str(path))
+    assert report["created"] == 1501
+    assert [r["line"] for r in report["rejected"]] == [1502, 1503]

@@ -104,6 +104,8 @@ class CsvTable:
             if joined.strip():
                 try:
                     joined.encode("utf-8")
+                    if "\x00" in joined:  # a NUL is never text (and PostgreSQL refuses it)
+                        values = None
                 except UnicodeEncodeError:  # undecodable bytes, kept as surrogates
                     values = None
                 yield first_line, values
