@@ -121,7 +121,7 @@ def tables(n, level_ids, seed=2026):
             returned = f"2026-10-{day + 1:02d} {rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}"
             received = f"2026-09-{day % 28 + 1:02d} 08:00:00"
             yield (i + 1, f"BENCH-{i + 1:08d}", unit_of[i], procedure_of[i], "direct", received, None, returned,
-                   False, None, None, f"{i + 1:032x}", stamp, stamp)
+                   False, True, None, None, f"{i + 1:032x}", stamp, stamp)
 
     def contacts():
         for i in range(n):  # unique phone hashes: a bijection of the case id onto 128 bits
@@ -134,7 +134,8 @@ def tables(n, level_ids, seed=2026):
                   "locked_until", "last_login_at", "created_at", "updated_at"), users),
         "enumerator_profile": (("user_id", "phone", "f2f", "available"), profiles),
         "case": (("id", "code", "unit_id", "procedure_id", "channel", "received_at", "due_at", "returned_at",
-                  "is_late", "receiving_officer", "handling_officer", "digest", "created_at", "updated_at"),
+                  "is_late", "has_phone", "receiving_officer", "handling_officer", "digest", "created_at",
+                  "updated_at"),
                  cases()),
         "contact": (("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash"), contacts()),
     }

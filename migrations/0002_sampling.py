@@ -15,7 +15,11 @@ def up(migrator, db):
         migrator.add_column("period", "drawn_at", DateTimeField(null=True)),
         migrator.add_column("period", "frame_digest", CharField(max_length=64, null=True)),
         migrator.add_column("period", "draw_inputs", TextField(null=True)),
+        # Whether a case can be phoned, on the case itself: the sampling frame needs no contact join.
+        migrator.add_column("case", "has_phone", BooleanField(default=False)),
     )
+    db.execute_sql('UPDATE "case" SET has_phone = TRUE WHERE id IN '
+                   '(SELECT case_id FROM contact WHERE phone_hash IS NOT NULL)')
 
     class Base(db.Model):
         class Meta:

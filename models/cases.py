@@ -27,6 +27,7 @@ class Case(AuditedModel):
     due_at = DateTimeField(null=True)
     returned_at = DateTimeField(null=True, index=True)
     is_late = BooleanField(default=False)
+    has_phone = BooleanField(default=False)  # a valid phone is on the contact (not the phone itself)
     receiving_officer = CharField(max_length=200, null=True)
     handling_officer = CharField(max_length=200, null=True)
     digest = CharField(max_length=32)  # keyed fingerprint of the imported row

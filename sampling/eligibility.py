@@ -16,17 +16,21 @@ IMMEDIATE, ONLINE, POSTAL, PHONE, RECENT_PHONE = 1, 2, 4, 8, 16
 FLAGS_SQL = """
        CASE WHEN p.immediate_result THEN 1 ELSE 0 END
        + CASE c.channel WHEN 'online' THEN 2 WHEN 'postal' THEN 4 ELSE 0 END
-       + CASE WHEN ct.phone_hash IS NULL THEN 0
-              WHEN ct.phone_hash IN (SELECT s.phone_hash FROM sample_case s
-                                     WHERE s.phone_hash IS NOT NULL AND s.issued_at >= {p} AND s.issued_at < {p}
-                                       AND s.period_id <> {p}) THEN 24
+       + CASE WHEN NOT c.has_phone THEN 0
+              WHEN c.id IN (SELECT ct.case_id FROM contact ct WHERE ct.phone_hash IN (
+                            SELECT s.phone_hash FROM sample_case s
+                            WHERE s.phone_hash IS NOT NULL AND s.issued_at >= {p} AND s.issued_at < {p}
+                              AND s.period_id <> {p})) THEN 24
               ELSE 8 END"""
 FROM_SQL = """
 FROM "case" c
 JOIN "procedure" p ON p.id = c.procedure_id
-LEFT JOIN contact ct ON ct.case_id = c.id
 WHERE {period}"""
 FRAME_SQL = "SELECT c.id, c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + FROM_SQL + "\nORDER BY c.id"
+# PostgreSQL groups the ids itself and sends one array per (unit, stratum, flags): far fewer rows
+# for the driver and Python to handle than one per case.
+GROUPED_SQL = ("SELECT c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + " AS flags, array_agg(c.id)"
+               + FROM_SQL + "\nGROUP BY 1, 2, 3")
 # Allocation needs only counts: the database groups, nothing per case reaches Python.
 COUNT_SQL = "SELECT c.unit_id, '', " + FLAGS_SQL + " AS flags, COUNT(*)" + FROM_SQL + "\nGROUP BY c.unit_id, flags"
 # SQLite: the period's ids from the (returned_at, id) index, then the case and contact rows in id
@@ -70,25 +74,25 @@ def build_frame(period, settings, reference_time, progress=None, modes=None, rec
 
     `modes` ({unit_id: shares}) and `recent` (ids of the cases whose phone counted as recently
     sampled) replay a recorded draw instead of reading today's unit levels and other samples."""
-    cursor = _query(period, settings, reference_time, FRAME_SQL)
-    groups = collections.defaultdict(list)  # (unit_id, stratum, flags) -> case ids, ascending
-    seen = 0
-    while True:
-        rows = cursor.fetchmany(20000)
-        if not rows:
-            break
+    groups = collections.defaultdict(list)  # (unit_id, stratum, flags) -> case ids
+    if is_postgres():
+        grouped = _query(period, settings, reference_time, GROUPED_SQL).fetchall()
         if recent is None:
-            for case_id, unit_id, stratum, flags in rows:
-                groups[unit_id, stratum, flags].append(case_id)
+            for unit_id, stratum, flags, ids in grouped:
+                groups[unit_id, stratum, flags].extend(ids)
         else:
-            for case_id, unit_id, stratum, flags in rows:
-                flags &= ~RECENT_PHONE
-                if case_id in recent and flags & PHONE:
-                    flags |= RECENT_PHONE
-                groups[unit_id, stratum, flags].append(case_id)
-        seen += len(rows)
-        if progress:
-            progress(seen)
+            _group(((i, u, s, f) for u, s, f, ids in grouped for i in ids), groups, recent)
+    else:
+        cursor = _query(period, settings, reference_time, FRAME_SQL)
+        seen = 0
+        while True:
+            batch = cursor.fetchmany(20000)
+            if not batch:
+                break
+            _group(batch, groups, recent)
+            seen += len(batch)
+            if progress:
+                progress(seen)
     frames = _apply_rules(groups, settings, modes)
     recent_ids = sorted(i for (_u, _s, flags), ids in groups.items() if flags & RECENT_PHONE for i in ids)
     for frame in frames.values():  # a stratum's ids may come from several groups
@@ -96,6 +100,19 @@ def build_frame(period, settings, reference_time, progress=None, modes=None, rec
             for ids in by_stratum.values():
                 ids.sort()
     return frames, digest(frames), recent_ids
+
+
+def _group(rows, groups, recent):
+    """Add (case id, unit, stratum, flags) rows to their groups; `recent` replays a recorded draw."""
+    if recent is None:
+        for case_id, unit_id, stratum, flags in rows:
+            groups[unit_id, stratum, flags].append(case_id)
+        return
+    for case_id, unit_id, stratum, flags in rows:
+        flags &= ~RECENT_PHONE
+        if case_id in recent and flags & PHONE:
+            flags |= RECENT_PHONE
+        groups[unit_id, stratum, flags].append(case_id)
 
 
 def count_frame(period, settings, reference_time):

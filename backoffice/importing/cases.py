@@ -29,7 +29,7 @@ SPEC = {
 CHUNK = 50_000  # rows per transaction, inserted table by table
 AUDIT_BATCH = 5000  # audit records made and written at a time, bounding memory
 CASE_COLUMNS = ("id", "code", "unit_id", "procedure_id", "channel", "received_at", "due_at",
-                "returned_at", "is_late", "receiving_officer", "handling_officer", "digest",
+                "returned_at", "is_late", "has_phone", "receiving_officer", "handling_officer", "digest",
                 "created_at", "updated_at")
 CONTACT_COLUMNS = ("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash")
 # Fields of the parsed row, in order (personal ones last)
@@ -204,7 +204,8 @@ class CaseImporter:
         enc, lookup_hash = self.cipher.encrypt, self.cipher.lookup_hash
         insert_rows(Case._meta.table_name, CASE_COLUMNS,
                     ((case_id, r.code, r.unit_id, r.procedure_id, r.channel, r.received_at, r.due_at,
-                      r.returned_at, is_late(r.returned_at, r.due_at), r.receiving_officer, r.handling_officer,
+                      r.returned_at, is_late(r.returned_at, r.due_at), r.phone is not None,
+                      r.receiving_officer, r.handling_officer,
                       self.digest(r), stamp, stamp) for case_id, r in zip(ids, rows)))
         insert_rows(Contact._meta.table_name, CONTACT_COLUMNS,
                     ((case_id, enc(r.name), enc(r.phone), enc(r.email), lookup_hash(r.phone))
@@ -231,7 +232,8 @@ class CaseImporter:
                    or k not in PERSONAL and before_state[k] != after_state[k]]
         Case.update(unit=row.unit_id, procedure=row.procedure_id, channel=row.channel,
                     received_at=row.received_at, due_at=row.due_at, returned_at=row.returned_at,
-                    is_late=is_late(row.returned_at, row.due_at), receiving_officer=row.receiving_officer,
+                    is_late=is_late(row.returned_at, row.due_at), has_phone=row.phone is not None,
+                    receiving_officer=row.receiving_officer,
                     handling_officer=row.handling_officer, digest=digest,
                     updated_at=now()).where(Case.id == case_id).execute()
         if any(k in PERSONAL for k in changed):
