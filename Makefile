@@ -7,7 +7,7 @@ CATALOGS := $(wildcard backoffice/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite bench translations extract-messages clean
+.PHONY: install run test bench translations extract-messages clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -36,8 +36,11 @@ run: install
 test: install
 	$(PY) -m pytest
 
+BENCH_N ?= 1000000
+
 bench: install
-	$(PY) bench/import_cases.py 200000
+	$(PY) bench/import_cases.py $(BENCH_N)
+	$(PY) bench/sampling.py $(BENCH_N)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -10,7 +10,7 @@ from models import Allocation, Period, Unit
 
 from . import assignment, service
 from .messages import describe
-from .settings import RULES
+from .settings import RULES, merged
 
 sample_cli = AppGroup("sample", help="Sampling of a survey period.")
 
@@ -112,3 +112,23 @@ def assign_command(month):
 
 
 __all__ = ["sample_cli", "RULES"]
+
+
+@sample_cli.command("settings")
+@click.option("--period", "month", required=True)
+@click.option("--set", "new", default=None, help='JSON merged over the defaults, e.g. \'{"minimum": 3}\'.')
+def settings_command(month, new):
+    """Show a period's sampling settings, or change them (before the draw)."""
+    period = _period(month)
+    if new is not None:
+        try:
+            merged(new)
+        except (ValueError, TypeError, KeyError) as exc:
+            click.echo(_("Invalid settings: %(error)s", error=str(exc)), err=True)
+            sys.exit(2)
+        if period.drawn_at:
+            click.echo(describe("drawn"), err=True)
+            sys.exit(2)
+        period.settings = json.dumps(json.loads(new), ensure_ascii=False, sort_keys=True)
+        period.save()
+    click.echo(json.dumps(merged(period.settings), ensure_ascii=False, indent=1, sort_keys=True))

@@ -343,3 +343,17 @@ def test_verify_catches_a_reserve_case_issued_out_of_order(runner, month_data):
     result = runner.invoke(args=["sample", "verify", "--period", "2026-10"])
     assert result.exit_code == 1
     assert service.verify(Period.get(Period.month == "2026-10"))["issued_ok"] is False
+
+
+def test_settings_are_shown_validated_and_stored(runner, month_data):
+    shown = runner.invoke(args=["sample", "settings", "--period", "2026-10"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["minimum"] == 5
+    bad = runner.invoke(args=["sample", "settings", "--period", "2026-10", "--set", '{"response_rate": {"phone": 2}}'])
+    assert bad.exit_code == 2 and Period.get(Period.month == "2026-10").settings is None
+    assert runner.invoke(args=["sample", "settings", "--period", "2026-10", "--set", "not json"]).exit_code == 2
+    good = runner.invoke(args=["sample", "settings", "--period", "2026-10", "--set",
+                               '{"minimum": 3, "modes": {"xa": {"phone": 0.5, "f2f": 0.5}}}'])
+    assert good.exit_code == 0 and json.loads(good.output)["minimum"] == 3
+    rows = _allocate(runner, total=40)
+    assert rows["X02"]["quota"] == 3
+    assert Allocation.get(Allocation.unit == Unit.get(Unit.code == "X01")).quota_f2f > 0
