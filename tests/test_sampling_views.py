@@ -161,3 +161,19 @@ def test_an_override_can_be_cleared_from_the_table(app, client, users, month_dat
                     {"period": "2026-10", "unit": row.unit_id, "clear": "y", "reason": "Không cần nữa"})
     assert Allocation.get_by_id(row.id).bound != "override"
     assert "alert-success" in page
+
+
+def test_settings_are_edited_on_the_page_and_validated(app, client, users, month_data):  # noqa: F811
+    Period.for_month("2026-10")
+    login(client, "supervisor")
+    page = client.get("/admin/sampling/?period=2026-10").get_data(as_text=True)
+    assert 'data-testid="settings"' in page and "repeat_days" in page
+    client.post("/admin/sampling/settings", data={"period": "2026-10", "settings": '{"minimum": -1}'})
+    assert Period.get(Period.month == "2026-10").settings is None
+    client.post("/admin/sampling/settings", data={"period": "2026-10", "settings": "{oops"})
+    assert Period.get(Period.month == "2026-10").settings is None
+    client.post("/admin/sampling/settings", data={"period": "2026-10", "settings": '{"minimum": 2}'})
+    assert Period.get(Period.month == "2026-10").settings == '{"minimum": 2}'
+    officer = app.test_client()
+    login(officer, "officer")
+    assert officer.post("/admin/sampling/settings", data={"period": "2026-10", "settings": "{}"}).status_code == 403

@@ -47,6 +47,7 @@ EXPECTED = {
     "sampling.draw": only(("admin", "supervisor"), ok=404),
     "sampling.release": only(("admin", "supervisor"), ok=404),
     "sampling.assign": only(("admin", "supervisor"), ok=404),
+    "sampling.settings": only(("admin", "supervisor"), ok=404),
     "assignments.index": only(("admin", "supervisor")),
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
     "assignments.move_absent": only(("admin", "supervisor"), ok=302),

@@ -17,7 +17,7 @@ from sampling import jobs as sampling_jobs
 from sampling.assignment import enumerators, move_open_work, reassign
 from sampling.messages import RULE_LABELS, describe
 from sampling.service import SamplingError, release_proposals, unit_progress
-from sampling.settings import RULES
+from sampling.settings import RULES, SettingsError, merged
 
 from .. import permissions
 from .base import SecureBaseView, _role
@@ -41,6 +41,11 @@ class DrawForm(FlaskForm):
     redo = BooleanField(_l("Redo the draw (replaces the sample; only before any assignment)"))
 
 
+class SettingsForm(FlaskForm):
+    settings = TextAreaField(_l("Settings of this period (JSON, merged over the defaults)"),
+                             validators=[DataRequired(), Length(max=5000)])
+
+
 class PeriodForm(FlaskForm):
     month = StringField(validators=[DataRequired(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")])
 
@@ -53,7 +58,7 @@ def _period_or_404(month):
 
 class SamplingView(SecureBaseView):
     permission = "sampling"
-    write_endpoints = ("open_period", "allocate", "override", "draw", "release", "assign")
+    write_endpoints = ("open_period", "allocate", "override", "draw", "release", "assign", "settings")
 
     @expose("/")
     def index(self):
@@ -81,7 +86,10 @@ class SamplingView(SecureBaseView):
                 totals[key] = sum(getattr(r["a"], key) for r in rows)
             totals["completed"] = sum(r["completed"] for r in rows)
         can_write = permissions.can_write(_role(), self.permission)
+        current = json.dumps(merged(period.settings), ensure_ascii=False, indent=1, sort_keys=True) if period else ""
         return self.render("admin/sampling.html", periods=periods, period=period, rows=rows, totals=totals,
+                           settings_form=SettingsForm(settings=(period.settings or "{}") if period else "{}"),
+                           current_settings=current,
                            rules=RULES, rule_labels=RULE_LABELS, can_write=can_write,
                            allocate_form=AllocateForm(total=period.total if period else None),
                            draw_form=DrawForm(), override_form=OverrideForm(), period_form=PeriodForm())
@@ -106,6 +114,25 @@ class SamplingView(SecureBaseView):
         if period is None:
             abort(404)
         return period
+
+    @expose("/settings", methods=["POST"])
+    def settings(self):
+        period = self._form_period()
+        form = SettingsForm()
+        try:
+            if not form.validate_on_submit():
+                raise SettingsError(_("empty"))
+            merged(form.settings.data)
+        except (ValueError, TypeError, KeyError) as exc:
+            flash(_("Invalid settings: %(error)s", error=str(exc)), "error")
+            return redirect(self._back(period))
+        if period.drawn_at:
+            flash(describe(SamplingError("drawn")), "error")
+            return redirect(self._back(period))
+        period.settings = json.dumps(json.loads(form.settings.data), ensure_ascii=False, sort_keys=True)
+        period.save()
+        flash(_("Settings saved; allocate again to apply them."), "success")
+        return redirect(self._back(period))
 
     @expose("/allocate", methods=["POST"])
     def allocate(self):
