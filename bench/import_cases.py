@@ -27,12 +27,12 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-import psycopg2  # noqa: E402
-from playhouse.db_url import parse  # noqa: E402
 
 from backoffice import demo_data  # noqa: E402
 
-PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from scratch import PG_URL, pg_available, scratch_url  # noqa: E402
+from scratch import pg_admin as _pg_admin  # noqa: E402
+from scratch import pg_connect as _pg_connect  # noqa: E402
 PG_NAMES = ("sipas_bench", "sipas_bench_raw")
 TABLES = ("case", "contact", "audit_record")  # the tables a case import writes, in insertion order
 KEYS = {"SECRET_KEY": "bench-secret-key-" + "s" * 40, "PII_KEY": "bench-pii-key-" + "p" * 40}
@@ -123,44 +123,6 @@ def generate(folder, n):
 
 
 # --- databases --------------------------------------------------------------------------------
-
-def _pg_connect(url):
-    params = parse(url)
-    return psycopg2.connect(dbname=params["database"], user=params.get("user"), host=params.get("host"),
-                            port=params.get("port"), password=params.get("password"), connect_timeout=5)
-
-
-def _pg_admin(sql):
-    conn = _pg_connect(PG_URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql)
-    conn.close()
-
-
-def pg_available():
-    try:
-        _pg_connect(PG_URL).close()
-        return True
-    except psycopg2.Error as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-
-
-def scratch_url(backend, folder, name):
-    """A fresh, migrated database for `backend`; return its URL."""
-    import migrations
-    from models import connect_database
-    if backend == "sqlite":
-        url = "sqlite:///" + os.path.join(folder, f"{name}.db")
-    else:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _pg_admin(f'CREATE DATABASE "{name}"')
-        url = PG_URL.rpartition("/")[0] + "/" + name
-    database = connect_database(url)
-    migrations.upgrade(database)
-    database.close()
-    return url
-
 
 def drop_pg_databases():
     for name in PG_NAMES:
