@@ -87,3 +87,18 @@ def test_auditors_cannot_upload(app, client, users):
     response = upload(client, "units", "units.csv", b"ma_don_vi,ten_don_vi,cap\nX,Y,xa\n")
     assert response.status_code == 403
     assert ImportRun.select().count() == 0
+
+
+def test_a_run_whose_job_was_lost_is_reported_failed_and_its_upload_deleted(app, client, users):
+    login(client, "officer")
+    with open(os.path.join(FIXTURES, "units.csv"), "rb") as f:
+        upload(client, "units", "units.csv", f.read())
+    run = ImportRun.select().order_by(ImportRun.id.desc()).first()
+    assert len(os.listdir(app.config["UPLOAD_FOLDER"])) == 1
+    queue_connection = connection(app)
+    queue_connection.delete(f"rq:job:{run.job_id}")  # Redis restarted without its data
+    status = client.get(f"/admin/imports/{run.id}/status").get_json()
+    assert status["status"] == "failed" and status["progress"] == 100.0
+    assert ImportRun.get_by_id(run.id).status == "failed"
+    assert os.listdir(app.config["UPLOAD_FOLDER"]) == []
+    assert Unit.select().count() == 0

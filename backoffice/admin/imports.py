@@ -1,6 +1,5 @@
 """Upload of an import file: it runs as an rq job with a progress bar, then shows its report."""
 import os
-import uuid
 
 from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
@@ -9,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from wtforms import SelectField
 
-from models import ImportRun
+from models import ImportRun, now
 
 from .. import permissions, queue
 from ..importing import KINDS, file_sha256
@@ -38,13 +38,12 @@ class ImportView(SecureBaseView):
         if form.validate_on_submit():
             if not permissions.can_write(_role(), self.permission):
                 abort(403)
-            folder = current_app.config["UPLOAD_FOLDER"]
-            os.makedirs(folder, mode=0o700, exist_ok=True)
             upload = form.file.data
-            path = os.path.join(folder, uuid.uuid4().hex)
-            upload.save(path)
             run = ImportRun.create(kind=form.kind.data, filename=(upload.filename or "")[:300],
-                                   file_sha256=file_sha256(path), actor=current_user.username)
+                                   actor=current_user.username)
+            path = upload_path(run.id)
+            upload.save(path)
+            run.file_sha256 = file_sha256(path)
             try:
                 job = queue.enqueue(import_job, run.id, form.kind.data, path,
                                     current_user.username, current_user.role_id)
@@ -77,7 +76,30 @@ class ImportView(SecureBaseView):
         if run.job_id and progress < 100:
             try:
                 job = Job.fetch(run.job_id, connection=queue.connection())
+            except NoSuchJobError:
+                job = None
+            if job is None or job.get_status() in ("failed", "stopped", "canceled"):
+                run = fail_lost_run(run)  # the worker or Redis lost it: say so, and drop the upload
+                progress = 100.0
+            else:
                 progress = job.get_meta(refresh=True).get("progress", 0.0)
-            except Exception:
-                pass
         return jsonify(status=run.status, progress=progress, message=run.message)
+
+
+def upload_path(run_id):
+    """Where an upload waits for its import job (deleted by the job, or when the run is lost)."""
+    folder = current_app.config["UPLOAD_FOLDER"]
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    return os.path.join(folder, f"run-{run_id}")
+
+
+def fail_lost_run(run):
+    run = ImportRun.get_by_id(run.id)
+    if run.status in ("queued", "running"):
+        run.status, run.message, run.finished_at = "failed", "lost", now()
+        run.save()
+    try:
+        os.remove(upload_path(run.id))
+    except OSError:
+        pass
+    return run
