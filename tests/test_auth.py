@@ -37,7 +37,7 @@ def test_repeated_failures_lock_the_account(app, client, users):
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
     assert User.get(User.username == "officer").locked_until is not None
-    assert "15" in response.get_data(as_text=True)
+    assert "bị tạm khóa thêm 15 phút" in response.get_data(as_text=True)
 
 
 def test_disabled_account_cannot_sign_in(client, users):
