@@ -3,7 +3,6 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 

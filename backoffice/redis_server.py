@@ -1,5 +1,4 @@
 """A private, throw-away redis-server for machines where no REDIS_URL is given."""
-import os
 import shutil
 import socket
 import subprocess

@@ -7,7 +7,7 @@ import getpass
 import hashlib
 import json
 
-from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import BigIntegerField, CharField, DateTimeField, TextField
 
 from .base import BaseModel, db, is_postgres, now
 from .bulk import insert_rows

@@ -56,11 +56,6 @@ def release_job(period_id, unit_id, actor, role):
 
     def work():
         released = service.release(period, unit_id)
-        with db.atomic():
-            for alloc in Allocation.select().where((Allocation.period == period) & (Allocation.proposed_release > 0)
-                                                   & ((Allocation.unit == unit_id) if unit_id else True)):
-                alloc.proposed_release = 0
-                alloc.save()
         return _("Released %(n)d reserve cases.", n=sum(n for _u, _m, n in released))
     return _step(actor, role, work)
 

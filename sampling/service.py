@@ -14,11 +14,11 @@ from .draw import drawn_order
 from .eligibility import build_frame, count_frame, unit_modes
 from .settings import RULES, merged
 
-COMPLETE = ("1.1",)
+COMPLETE = ("1.1",)  # AAPOR complete interview
 ALLOCATION_FIELDS = ("cases", "eligible", "eligible_phone", "eligible_f2f", "excluded", "quota", "bound",
                      "override_reason", "quota_phone", "quota_f2f", "issued_phone", "issued_f2f", "reserve_phone",
                      "reserve_f2f", "updated_at")
-SEED_RE = re.compile(r"^[\w\-.:]{1,64}$")  # AAPOR complete interview
+SEED_RE = re.compile(r"^[\w\-.:]{1,64}$")
 SAMPLE_COLUMNS = ("id", "period_id", "case_id", "unit_id", "mode", "stratum", "rank", "draw_key", "status",
                   "issued_at", "phone_hash")
 
@@ -42,10 +42,9 @@ def allocate_period(period, total, progress=None):
     frames = count_frame(period, settings, now())
     existing = {a.unit_id: a for a in Allocation.select().where(Allocation.period == period)}
     overrides = {u: a.quota for u, a in existing.items() if a.bound == "override"}
-    units = list(Unit.select(Unit.id).tuples())
-    eligible = {uid: frames[uid].eligible if uid in frames else 0 for (uid,) in units}
-    overrides = {u: min(q, eligible[u]) for u, q in overrides.items() if u in eligible}
     codes = dict(Unit.select(Unit.id, Unit.code).tuples())  # ties are broken by unit code
+    eligible = {uid: frames[uid].eligible if uid in frames else 0 for uid in codes}
+    overrides = {u: min(q, eligible[u]) for u, q in overrides.items() if u in eligible}
     if sum(overrides.values()) > total:
         raise SamplingError("overrides_exceed_total")
     by_code = allocate(total, {codes[u]: n for u, n in eligible.items()}, settings["minimum"],
@@ -57,7 +56,7 @@ def allocate_period(period, total, progress=None):
         if locked(period).drawn_at:  # drawn while the frame was read
             raise SamplingError("drawn")
         new, entries = [], []
-        for (uid,) in units:
+        for uid in codes:
             frame = frames.get(uid)
             old = existing.get(uid)
             row = Allocation(**old.__data__) if old else Allocation(period=period, unit=uid)
@@ -104,7 +103,7 @@ def allocate_period(period, total, progress=None):
             entries += [("create", "allocation", str(row.id), None, row.audit_snapshot()) for row in new]
         audit.record_many(entries)
         period.total = total
-        period.allocated_at = now()
+        period.allocated_at = stamp
         period.save()
     _note(progress, 1.0)
     return list(Allocation.select().where(Allocation.period == period))
@@ -137,7 +136,7 @@ def override_quota(period, unit, quota, reason, progress=None):
         return allocate_period(period, period.total, progress)
 
 
-def _frame_draw(period, frames, allocations, seed, codes):
+def _frame_draw(frames, allocations, seed, codes):
     """The drawn rows [(unit_id, mode, stratum, rank, case_id, status)] for the stored allocations."""
     out = []
     for alloc in sorted(allocations, key=lambda a: codes[a.unit_id]):
@@ -189,7 +188,7 @@ def draw(period, seed=None, redo=False, progress=None):
         period = locked(period)  # the state may have changed while the frame was read
         _check_drawable(period, redo)
         allocations = list(Allocation.select().where(Allocation.period == period))
-        rows = _frame_draw(period, frames, allocations, seed, codes)
+        rows = _frame_draw(frames, allocations, seed, codes)
         old = list(SampleCase.select().where(SampleCase.period == period))
         if old:
             SampleCase.delete().where(SampleCase.period == period).execute()
@@ -235,7 +234,7 @@ def verify(period):
     frames, fingerprint, _recent = build_frame(period, inputs["settings"], period.drawn_at, None, modes,
                                                set(inputs["recent"]))
     allocations = list(Allocation.select().where(Allocation.period == period))
-    expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(period, frames, allocations, period.seed, codes)}
+    expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(frames, allocations, period.seed, codes)}
     samples = list(SampleCase.select().where(SampleCase.period == period))
     stored = {(s.unit_id, s.mode, s.rank, s.case_id) for s in samples}
     return {"identical": expected == stored, "frame_unchanged": fingerprint == period.frame_digest,
@@ -285,10 +284,10 @@ def unit_progress(period):
     return stats
 
 
-def release_proposals(period):
+def release_proposals(period, stats=None):
     """[(unit_id, mode, count)]: reserve to release where completes + open work cannot reach the quota."""
     settings = merged(period.settings)
-    stats = unit_progress(period)
+    stats = unit_progress(period) if stats is None else stats
     out = []
     for alloc in Allocation.select().where(Allocation.period == period):
         for mode in ("phone", "f2f"):
@@ -317,4 +316,9 @@ def release(period, unit_id=None):
                 sample.status, sample.issued_at = "issued", now()
                 sample.save()
             released.append((uid, mode, len(batch)))
+        # What the daily job proposed for these units is done (from the command line as from the page).
+        for alloc in Allocation.select().where((Allocation.period == period) & (Allocation.proposed_release > 0)):
+            if unit_id is None or alloc.unit_id == unit_id:
+                alloc.proposed_release = 0
+                alloc.save()
     return released

@@ -5,7 +5,6 @@ import uuid
 
 import psycopg2
 import pytest
-from peewee import PostgresqlDatabase
 from playhouse.db_url import parse
 
 import migrations

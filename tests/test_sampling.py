@@ -275,6 +275,8 @@ def test_daily_job_stores_proposals_and_schedules_the_next_run(app, runner, mont
     assert any(job_id.startswith(DAILY_JOB_ID) for job_id in scheduled)
     alloc = Allocation.get(Allocation.unit == Unit.get(Unit.code == "S01"))
     assert alloc.proposed_release > 0 and alloc.proposed_at is not None
+    assert runner.invoke(args=["sample", "release", "--period", "2026-10"]).exit_code == 0
+    assert Allocation.get_by_id(alloc.id).proposed_release == 0  # released, from the command line too
 
 
 def test_a_draw_racing_another_one_is_refused(app, runner, month_data):

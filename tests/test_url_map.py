@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import login
-from models import ImportRun, Period, Procedure, Unit, UnitLevel, User
+from models import ImportRun, Period, Procedure, Unit, UnitLevel
 
 ROLES = ("admin", "supervisor", "officer", "auditor", "enumerator")
 NOBODY = ()
@@ -79,7 +79,7 @@ def sample_ids(app, users):
     procedure = Procedure.create(code="1.0001", name="Đăng ký khai sinh")
     period = Period.create(month="2026-10")
     run = ImportRun.create(kind="units", filename="u.csv", actor="admin", status="done", report="{}")
-    from models import AuditRecord, Case
+    from models import AuditRecord
     audit_id = AuditRecord.select().first().id
     from models import EnumeratorProfile
     EnumeratorProfile.create(user=users["enumerator"])

@@ -1,7 +1,7 @@
 """Upload of an import file: it runs as an rq job with a progress bar, then shows its report."""
 import os
 
-from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l

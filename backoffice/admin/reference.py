@@ -1,5 +1,5 @@
 """Back-office views of units, procedures, periods and users."""
-from flask_admin.contrib.peewee.filters import BooleanEqualFilter, FilterEqual
+from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN

@@ -72,7 +72,7 @@ class SamplingView(SecureBaseView):
             codes = {u.id: u for u in Unit.select()}
             progress = unit_progress(period)
             live = {}
-            for unit_id, _mode, count in release_proposals(period):
+            for unit_id, _mode, count in release_proposals(period, progress):
                 live[unit_id] = live.get(unit_id, 0) + count
             for a in Allocation.select().where(Allocation.period == period):
                 done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in ("phone", "f2f"))
