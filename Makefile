@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
-CATALOGS := $(wildcard backoffice/translations/*/LC_MESSAGES/messages.po)
+CATALOGS := $(wildcard core/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PORT ?= 8000
 
-.PHONY: install run test bench translations extract-messages clean
+.PHONY: install run test lint bench translations extract-messages clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -25,8 +25,8 @@ $(STAMP): requirements.txt
 translations: $(COMPILED)
 
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o backoffice/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i backoffice/translations/messages.pot -d backoffice/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o core/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i core/translations/messages.pot -d core/translations --no-fuzzy-matching
 
 run: install
 	$(PY) -m flask --app run db upgrade
@@ -35,6 +35,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 BENCH_N ?= 1000000
 

@@ -1,41 +1,43 @@
-"""The Flask application factory."""
-import logging
-import os
+"""The back office: Flask-Admin views for the Department of Home Affairs' staff."""
+from flask import Blueprint
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
 
-from flask import Flask, redirect, url_for
-from flask_login import current_user
+from models import AuditRecord, Case, EnumeratorProfile, EnumeratorUnit, Period, Procedure, Unit, User
 
-from . import config as config_module
+from .audit import AuditView
+from .base import HomeView
+from .cases import CaseView
+from .imports import ImportView
+from .jobs import JobView
+from .sampling import AssignmentBoardView, SamplingView
+from .reference import (EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView,
+                        UserView)
 
 
-def create_app(config=None):
-    app = Flask(__name__, instance_path=os.environ.get("SIPAS_INSTANCE") or os.path.join(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance"))
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.update(config_module.load_config(app.instance_path, config))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-    import models
-    from interviewer import bp as interviewer_bp
-
-    from . import admin, auth, cli, errors, i18n, queue, security
-
-    models.init_app(app)
-    i18n.init_app(app)
-    security.init_app(app)
-    auth.init_app(app)
-    queue.init_app(app)
-    admin.init_app(app)
-    cli.init_app(app)
-    errors.init_app(app)
-    app.register_blueprint(interviewer_bp)
-
-    @app.route("/")
-    def index():
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login"))
-        if current_user.role_id == "enumerator":
-            return redirect(url_for("interviewer.home"))
-        return redirect(url_for("admin.index"))
-
-    return app
+def init_app(app):
+    # A blueprint without routes, so that the back office's templates (admin/…) are found.
+    app.register_blueprint(Blueprint("backoffice", __name__, template_folder="templates"))
+    admin = Admin(app, name="SIPAS", url="/admin",
+                  index_view=HomeView(name=_l("Home"), url="/admin"),
+                  theme=Bootstrap4Theme(base_template="admin/sipas_base.html", swatch="flatly", fluid=True))
+    data = _l("Data")
+    admin.add_view(CaseView(Case, name=_l("Cases"), category=data, endpoint="cases"))
+    admin.add_view(ImportView(name=_l("Import"), category=data, endpoint="imports"))
+    admin.add_view(PeriodView(Period, name=_l("Survey periods"), category=data, endpoint="periods"))
+    survey = _l("Sampling")
+    admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
+    admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
+    admin.add_view(EnumeratorProfileView(EnumeratorProfile, name=_l("Enumerators"), category=survey,
+                                         endpoint="enumerators"))
+    admin.add_view(EnumeratorUnitView(EnumeratorUnit, name=_l("Units covered face to face"), category=survey,
+                                      endpoint="coverage"))
+    admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
+    lists = _l("Lists")
+    admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))
+    admin.add_view(ProcedureView(Procedure, name=_l("Procedures"), category=lists, endpoint="procedures"))
+    system = _l("System")
+    admin.add_view(UserView(User, name=_l("Users"), category=system, endpoint="users"))
+    admin.add_view(AuditView(AuditRecord, name=_l("Audit trail"), category=system, endpoint="audit"))
+    return admin

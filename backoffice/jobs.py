@@ -1,47 +1,80 @@
-"""Background jobs (run by the rq worker inside an app context)."""
-import json
-import logging
-import os
+"""Background jobs in the back office: the recent jobs list, and one job's progress then result."""
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from models import ImportRun, audit, now
+import jobs
+from models import JobKinds, JobRun, JobStatus, Roles
 
-from .importing import ImportRefused, import_file
-from .queue import set_progress
+from .base import SecureBaseView
 
-log = logging.getLogger(__name__)
+STATUS_LABELS = {JobStatus.QUEUED: _l("Queued"), JobStatus.RUNNING: _l("Running"), JobStatus.DONE: _l("Done"),
+                 JobStatus.REFUSED: _l("Refused"), JobStatus.FAILED: _l("Failed")}
+KIND_LABELS = {
+    JobKinds.IMPORT: _l("Import"),
+    JobKinds.SAMPLING_ALLOCATE: _l("Allocation"),
+    JobKinds.SAMPLING_OVERRIDE: _l("Quota override"),
+    JobKinds.SAMPLING_DRAW: _l("Draw"),
+    JobKinds.SAMPLING_RELEASE: _l("Release of reserve"),
+    JobKinds.SAMPLING_ASSIGN: _l("Assignment"),
+    JobKinds.SAMPLING_PROPOSE_RELEASES: _l("Daily reserve proposals"),
+}
+SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
 
 
-def import_job(run_id, kind, path, actor, role):
-    """Import an uploaded file for ImportRun `run_id`, reporting progress; the file is then deleted."""
-    run = ImportRun.get_by_id(run_id)
-    run.status = "running"
-    run.save()
-
-    def progress(report, fraction):
-        set_progress(round(fraction * 1000), 1000,
-                     f"{report.processed} rows")
-
+def start(kind, params, *, title, return_to, upload=None):
+    """Start a job on behalf of the current user; its JobRun, or None (with a message shown) when the
+    job queue cannot be reached, in which case nothing was started."""
     try:
-        with audit.acting_as(actor, role, "job"):
-            report = import_file(kind, path, progress)
-        run.status = "done"
-        run.created, run.updated, run.unchanged = report.created, report.updated, report.unchanged
-        run.rejected, run.warnings = report.rejected_total, report.warnings_total
-        run.report = json.dumps(report.to_dict(), ensure_ascii=False)
-        set_progress(1, 1)
-    except ImportRefused as exc:
-        run.status = "refused"
-        run.message = str(exc)
-    except Exception as exc:  # recorded for the user; the traceback goes to the worker log
-        log.exception("Import run %s failed", run_id)
-        run.status = "failed"
-        run.message = type(exc).__name__
-        raise
-    finally:
-        run.finished_at = now()
-        run.save()
-        try:
-            os.remove(path)  # the upload holds personal data: do not keep it
-        except OSError:
-            pass
-    return run.report_dict()
+        return jobs.start(kind, params, actor=current_user.username, role=current_user.role_id, title=title,
+                          return_to=return_to, upload=upload)
+    except jobs.QueueUnavailable:
+        flash(_("The job queue is not available, so nothing was started; try again in a moment or tell "
+                "the administrator."), "error")
+        return None
+
+
+def follow(run, fallback):
+    """To the job's progress page, or back to `fallback` when it could not start."""
+    return redirect(url_for("jobs.show", run_id=run.id) if run else fallback)
+
+
+class JobView(SecureBaseView):
+    permission = "jobs"
+
+    def is_visible(self):
+        return current_user.is_authenticated and current_user.role_id in SEES_ALL
+
+    def _run(self, run_id):
+        run = JobRun.get_or_none(JobRun.id == run_id)
+        if run is None or (run.actor != current_user.username and current_user.role_id not in SEES_ALL):
+            abort(404)
+        return run
+
+    @expose("/")
+    def index(self):
+        if current_user.role_id not in SEES_ALL:
+            return redirect(url_for("admin.index"))
+        jobs.sweeper.sweep()  # so that a lost job shows as such even with no worker running
+        runs = list(JobRun.recent(100))
+        return self.render("admin/jobs.html", runs=runs, statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+    @expose("/<int:run_id>")
+    def show(self, run_id):
+        run = self._run(run_id)
+        if run.finished and request.args.get("stay") is None:
+            flash(run.message or "", "success" if run.ok else "error")
+            return redirect(run.return_to or url_for(".index"))
+        return self.render("admin/job.html", run=run, statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+    @expose("/<int:run_id>/status")
+    def status(self, run_id):
+        run = self._run(run_id)
+        if not run.finished:
+            for lost, why in jobs.sweeper.lost_runs():
+                if lost.id == run.id:
+                    jobs.sweeper.mark_lost(lost, why)
+                    run = JobRun.get_by_id(run.id)
+        return jsonify(status=run.status, progress=100.0 if run.finished else run.progress, message=run.message)

@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
-from backoffice import demo_data  # noqa: E402
+from demo import data as demo_data  # noqa: E402
 
 from scratch import PG_URL, pg_available, scratch_url  # noqa: E402
 from scratch import pg_admin as _pg_admin  # noqa: E402
@@ -134,8 +134,8 @@ def drop_pg_databases():
 def child(url, folder):
     """Import the reference lists, then time the case import; print a JSON line of figures."""
     os.environ["SIPAS_INSTANCE"] = os.path.join(folder, "instance")
-    from backoffice import create_app
-    from backoffice.importing import import_file
+    from core import create_app
+    from importing import import_file
     from models import AuditRecord, db
     app = create_app({"DATABASE_URL": url, "SIPAS_ENV": "development", **KEYS})
     with app.app_context():

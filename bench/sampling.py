@@ -243,7 +243,7 @@ def bench(backend, n, folder, args):
     print(f"[{backend}] built in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
 
     os.environ["SIPAS_INSTANCE"] = os.path.join(folder, "instance")
-    from backoffice import create_app
+    from core import create_app
     from models import Assignment, SampleCase, db
     app = create_app({"DATABASE_URL": url, **KEYS})
     runner = app.test_cli_runner()

@@ -1,23 +1,31 @@
 """The mobile-first interviewer app for enumerators."""
-from flask import Blueprint, render_template
-from flask_login import current_user
+import functools
 
-from backoffice.auth import roles_required
-from models import Assignment, Case, Period, Procedure, SampleCase, Unit
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from models import Assignment, Roles
 
 bp = Blueprint("interviewer", __name__, url_prefix="/interviewer", template_folder="templates")
 
 
+def enumerator_required(view):
+    """Anonymous visitors go to the sign-in page; other roles than enumerators get 403."""
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role_id != Roles.ENUMERATOR:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 @bp.route("/")
-@roles_required("enumerator")
+@enumerator_required
 def home():
     """The enumerator's open assignments: what to work on, without personal data."""
-    open_work = list(
-        Assignment.select(Assignment, SampleCase, Case.code, Unit.name, Procedure.name, Period.month)
-        .join(SampleCase).join(Case, on=(SampleCase.case == Case.id))
-        .join(Procedure, on=(Case.procedure == Procedure.id)).switch(SampleCase)
-        .join(Unit, on=(SampleCase.unit == Unit.id)).switch(SampleCase)
-        .join(Period, on=(SampleCase.period == Period.id))
-        .where((Assignment.enumerator == current_user.id) & (Assignment.status == "open"))
-        .order_by(Period.month, Unit.name, SampleCase.rank))
-    return render_template("interviewer/home.html", assignments=open_work)
+    return render_template("interviewer/home.html", assignments=list(Assignment.open_for(current_user.id)))
+
+
+def init_app(app):
+    app.register_blueprint(bp)

@@ -1,21 +1,30 @@
 """Database models, bound to a proxy that the app factory initialises."""
+from . import audit, pii
 from .audit import AuditRecord
-from .base import BaseModel, connect_database, db, is_postgres, now
-from .cases import CHANNELS, Case, Contact
+from .audited import AuditedModel
+from .base import LOCAL_TZ, BaseModel, UnauditedWrite, connect_database, db, is_postgres, now
+from .cases import Case, Contact
+from .fieldwork import Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit
 from .imports import ImportRun
+from .jobs import JobRun
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
-from .sampling import Allocation, Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit, SampleCase
-from .users import ROLE_CODES, Role, User
+from .sampling import Allocation, SampleCase
+from .users import Role, User
+from .vocabulary import (AssignmentActions, AssignmentStatus, Channels, Dispositions, JobKinds, JobStatus, Modes,
+                         PeriodStatus, Roles, SampleStatus)
 
-ALL_MODELS = [Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period, ImportRun, AuditRecord,
+ALL_MODELS = [Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period, JobRun, ImportRun, AuditRecord,
               Allocation, SampleCase, EnumeratorProfile, EnumeratorUnit, Assignment, AssignmentEvent]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "LOCAL_TZ", "AuditedModel", "BaseModel", "UnauditedWrite", "audit", "connect_database", "db", "init_app",
+    "is_postgres", "now", "pii", "AssignmentActions", "AssignmentStatus", "Channels", "Dispositions", "JobKinds",
+    "JobStatus", "Modes", "PeriodStatus", "Roles", "SampleStatus"]
 
 
 def init_app(app):
     """Bind the proxy to the configured database; connect per request, close on teardown."""
-    from . import pii
-
     db.initialize(connect_database(app.config["DATABASE_URL"]))
     pii.configure(app.config["PII_KEY"])
 

@@ -17,6 +17,7 @@ GENESIS = "0" * 64
 CHAIN_LOCK = 7_301_001  # PostgreSQL advisory lock key serialising writers of the chain
 
 _actor = contextvars.ContextVar("audit_actor", default=None)
+_resolvers = []  # callables returning (actor, role, source) or None: the web host adds the signed-in user
 
 
 class AuditRecord(BaseModel):
@@ -62,41 +63,31 @@ def acting_as(actor, role, source):
         _actor.reset(token)
 
 
+def add_actor_resolver(resolver):
+    """Register a callable that names the actor when no `acting_as` block does (e.g. the signed-in user)."""
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
 def current_actor():
+    """(actor, role, source) of the records written now: `acting_as`, else a resolver, else the OS user."""
     explicit = _actor.get()
     if explicit:
         return explicit
-    try:
-        from flask import has_request_context
-        from flask_login import current_user
-        if has_request_context() and current_user.is_authenticated:
-            return (current_user.username, current_user.role_id, "web")
-        if has_request_context():
-            return ("anonymous", "anonymous", "web")
-    except ImportError:  # pragma: no cover
-        pass
+    for resolver in _resolvers:
+        found = resolver()
+        if found:
+            return found
     return (f"cli:{getpass.getuser()}", "system", "cli")
 
 
-def _value(v):
+def audit_value(v):
+    """A value as the audit trail stores it (dates as ISO text, bytes redacted)."""
     if isinstance(v, (datetime.datetime, datetime.date)):
         return v.isoformat()
     if isinstance(v, (bytes, memoryview)):
         return REDACTED
     return v
-
-
-def snapshot(instance):
-    """The audited state of a model instance: every column, personal data redacted."""
-    redacted = set(getattr(instance, "audit_redacted", ()))
-    out = {}
-    for name, field in instance._meta.fields.items():
-        value = instance.__data__.get(name)
-        if name in redacted:
-            out[field.column_name] = None if value is None else REDACTED
-        else:
-            out[field.column_name] = _value(value)
-    return out
 
 
 def dump(state):
@@ -146,14 +137,8 @@ def record_many(entries):
         for row in records:
             rows.append(row)
             yield row
-    insert_rows(AuditRecord._meta.table_name, AUDIT_COLUMNS, chained())
+    insert_rows(AuditRecord, AUDIT_COLUMNS, chained())
     return rows
-
-
-def record(action, instance, before, after):
-    model = instance._meta.table_name
-    object_id = None if instance._pk is None else str(instance._pk)
-    return record_many([(action, model, object_id, before, after)])
 
 
 def record_event(action, model, object_id=None, detail=None):

@@ -1,4 +1,6 @@
-"""The database proxy, connection set-up and the audited base model."""
+"""The database proxy, connection set-up, local time, and the base model."""
+import contextlib
+import contextvars
 import datetime
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
@@ -13,6 +15,14 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -64000,
 }
+LOCAL_TZ = datetime.timezone(datetime.timedelta(hours=7), "Asia/Ho_Chi_Minh")  # no daylight saving
+
+# Set while the audited-write API (models.audited) writes: the only way to touch an audited table.
+_audited_write = contextvars.ContextVar("audited_write", default=False)
+
+
+class UnauditedWrite(RuntimeError):
+    """A write to an audited table that bypasses the audit trail: refused."""
 
 
 def connect_database(url):
@@ -34,59 +44,37 @@ def is_postgres(database=None):
 
 
 def now():
-    """Local wall-clock time (Asia/Ho_Chi_Minh has no daylight saving), to the microsecond."""
-    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).replace(tzinfo=None)
+    """Local wall-clock time (Asia/Ho_Chi_Minh), naive, to the microsecond."""
+    return datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def audited_write():
+    """Open the audited tables to writes for the block: only the audited-write API uses this."""
+    token = _audited_write.set(True)
+    try:
+        yield
+    finally:
+        _audited_write.reset(token)
+
+
+def check_write(model):
+    """Refuse a write to an audited table from outside the audited-write API."""
+    if getattr(model, "audited", False) and not _audited_write.get():
+        raise UnauditedWrite(f"{model.__name__} is audited: write it with save(), delete_instance() "
+                             "or models.audited.insert_rows/update_rows/delete_rows")
 
 
 class BaseModel(Model):
+    audited = False
+
     class Meta:
         database = db
         legacy_table_names = False
 
-
-class AuditedModel(BaseModel):
-    """A model whose every save and delete writes an audit record in the same transaction."""
-
-    audit_redacted = ()  # field names whose values never reach the audit trail
-
-    def audit_snapshot(self):
-        from .audit import snapshot
-        return snapshot(self)
-
-    def save(self, force_insert=False, only=None):
-        from .audit import record
-        pk = self._pk
-        creating = force_insert or pk is None
-        with self._meta.database.atomic():
-            old = None
-            if not creating:
-                old = type(self).get_or_none(type(self)._meta.primary_key == pk)
-                creating = force_insert = old is None
-            if creating:
-                changed = None
-            else:
-                changed = [n for n in self._meta.fields if n != "updated_at"
-                           and old.__data__.get(n) != self.__data__.get(n)]
-                if not changed:
-                    return 0
-            if hasattr(self, "updated_at"):
-                self.updated_at = now()
-            result = super().save(force_insert=force_insert, only=only)
-            if creating:
-                record("create", self, None, self.audit_snapshot())
-            else:
-                columns = {self._meta.fields[n].column_name for n in changed}
-                before = {k: v for k, v in old.audit_snapshot().items() if k in columns}
-                after = {k: v for k, v in self.audit_snapshot().items() if k in columns}
-                record("update", self, before, after)
-        return result
-
-    def delete_instance(self, recursive=False, delete_nullable=False):
-        from .audit import record
-        if recursive:
-            raise ValueError("Recursive deletes are not audited; delete dependants first")
-        with self._meta.database.atomic():
-            before = self.audit_snapshot()
-            result = super().delete_instance()
-            record("delete", self, before, None)
-        return result
+    @classmethod
+    def locked(cls, pk):
+        """The row re-read inside the current transaction, locked against concurrent writers
+        (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock)."""
+        query = cls.select().where(cls._meta.primary_key == pk)
+        return (query.for_update() if is_postgres() else query).get()

@@ -1,7 +1,8 @@
-"""Fast bulk inserts: executemany on SQLite, COPY on PostgreSQL."""
+"""Fast inserts of many rows: executemany on SQLite, COPY on PostgreSQL (audited tables refuse them
+unless written through models.audited)."""
 import itertools
 
-from .base import db, is_postgres
+from .base import check_write, db, is_postgres
 
 
 def _csv_field(value):
@@ -26,11 +27,13 @@ class _CsvStream:
         return "".join(itertools.islice(self._lines, 200))
 
 
-def insert_rows(table, columns, rows):
-    """Insert tuples (a list, or an iterable that is consumed as the rows are sent) into `table`;
-    call inside a transaction."""
+def insert_rows(model, columns, rows):
+    """Insert tuples (a list, or an iterable consumed as the rows are sent) into the model's table;
+    call inside a transaction. Audited models raise UnauditedWrite: use models.audited.insert_rows."""
+    check_write(model)
     if not rows:
         return
+    table = model._meta.table_name
     cols = ", ".join(f'"{c}"' for c in columns)
     if is_postgres():
         with db.cursor() as cur:

@@ -3,10 +3,9 @@ import datetime
 
 from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField
 
-from .base import AuditedModel, now
+from .audited import AuditedModel
+from .base import now
 from .org import Procedure, Unit
-
-CHANNELS = ("direct", "online", "postal")
 
 
 def is_late(returned_at, due_at):
@@ -19,6 +18,8 @@ def is_late(returned_at, due_at):
 
 
 class Case(AuditedModel):
+    audit_redacted = ("digest",)  # a keyed fingerprint that includes the personal data
+
     code = CharField(max_length=100, unique=True)
     unit = ForeignKeyField(Unit, backref="cases", on_delete="RESTRICT")
     procedure = ForeignKeyField(Procedure, backref="cases", on_delete="RESTRICT")

@@ -1,27 +1,30 @@
-"""A record of each import: who, what file, and its report."""
+"""A record of each import: which file, and its report; its state is its job's (JobRun)."""
 import json
 
-from peewee import CharField, DateTimeField, IntegerField, TextField
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
-from .base import BaseModel, now
+from .base import BaseModel
+from .jobs import JobRun
 
 
 class ImportRun(BaseModel):
+    job = ForeignKeyField(JobRun, null=True, backref="imports", column_name="job_run_id", object_id_name="job_id",
+                          on_delete="SET NULL")
     kind = CharField(max_length=16)  # units, procedures, cases
     filename = CharField(max_length=300)
     file_sha256 = CharField(max_length=64, null=True)
-    actor = CharField(max_length=200)
-    status = CharField(max_length=16, default="queued")  # queued, running, done, refused, failed
-    job_id = CharField(max_length=64, null=True)
     created = IntegerField(default=0)
     updated = IntegerField(default=0)
     unchanged = IntegerField(default=0)
     rejected = IntegerField(default=0)
     warnings = IntegerField(default=0)
-    message = TextField(null=True)
     report = TextField(null=True)  # JSON: the summary and the rejected rows with reasons
-    started_at = DateTimeField(default=now)
-    finished_at = DateTimeField(null=True)
 
     def report_dict(self):
         return json.loads(self.report) if self.report else None
+
+    @classmethod
+    def recent(cls, limit=20):
+        """The latest imports with their job."""
+        return (cls.select(cls, JobRun).join(JobRun, on=(cls.job == JobRun.id)).order_by(cls.id.desc())
+                .limit(limit))

@@ -1,7 +1,8 @@
 """Administrative units, their levels, and administrative procedures."""
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from .base import AuditedModel, now
+from .audited import AuditedModel
+from .base import now
 
 
 class UnitLevel(AuditedModel):

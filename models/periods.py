@@ -1,16 +1,19 @@
 """Survey periods: one per month."""
+import datetime
 import re
 
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from .base import AuditedModel, now
+from .audited import AuditedModel
+from .base import now
+from .vocabulary import PeriodStatus
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class Period(AuditedModel):
     month = CharField(max_length=7, unique=True)  # YYYY-MM
-    status = CharField(max_length=16, default="open")  # open, closed
+    status = CharField(max_length=16, default=PeriodStatus.OPEN)
     note = CharField(max_length=1000, null=True)
     total = IntegerField(null=True)  # interviews to complete this month
     seed = CharField(max_length=100, null=True)  # the recorded seed of the draw
@@ -36,7 +39,6 @@ class Period(AuditedModel):
     @property
     def bounds(self):
         """[start, end) of the month, as naive local datetimes."""
-        import datetime
         year, month = int(self.month[:4]), int(self.month[5:])
         return (datetime.datetime(year, month, 1),
                 datetime.datetime(year + (month == 12), month % 12 + 1, 1))
@@ -44,3 +46,12 @@ class Period(AuditedModel):
     @staticmethod
     def valid_month(value):
         return bool(MONTH_RE.match(value or ""))
+
+    @classmethod
+    def drawn_open(cls):
+        """Open periods whose sample has been drawn."""
+        return cls.select().where(cls.drawn_at.is_null(False) & (cls.status == PeriodStatus.OPEN))
+
+    @classmethod
+    def latest_first(cls):
+        return cls.select().order_by(cls.month.desc())

@@ -1,15 +1,14 @@
-"""Sampling: per-period allocation, the drawn sample, assignments and enumerators' coverage."""
+"""Sampling: per-period allocation and the drawn sample."""
 import json
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField)
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from .base import AuditedModel, now
+from .audited import AuditedModel
+from .base import now
 from .cases import Case
 from .org import Unit
 from .periods import Period
-from .users import User
-
-MODES = ("phone", "f2f")
+from .vocabulary import SampleStatus
 
 
 class Allocation(AuditedModel):
@@ -46,8 +45,21 @@ class Allocation(AuditedModel):
     def reserve(self):
         return self.reserve_phone + self.reserve_f2f
 
+    def quota_in(self, mode):
+        return getattr(self, f"quota_{mode}")
+
+    def issued_in(self, mode):
+        return getattr(self, f"issued_{mode}")
+
+    def reserve_in(self, mode):
+        return getattr(self, f"reserve_{mode}")
+
     def excluded_dict(self):
         return json.loads(self.excluded or "{}")
+
+    @classmethod
+    def of(cls, period):
+        return cls.select().where(cls.period == period)
 
 
 class SampleCase(AuditedModel):
@@ -56,53 +68,24 @@ class SampleCase(AuditedModel):
     period = ForeignKeyField(Period, backref="samples", on_delete="RESTRICT")
     case = ForeignKeyField(Case, backref="samples", on_delete="RESTRICT")
     unit = ForeignKeyField(Unit, on_delete="RESTRICT")
-    mode = CharField(max_length=8)
+    mode = CharField(max_length=8)  # Modes
     stratum = CharField(max_length=300)
     rank = IntegerField()  # 1, 2, … in the drawn order within (period, unit, mode)
     draw_key = CharField(max_length=64)
-    status = CharField(max_length=16)  # issued, reserve
+    status = CharField(max_length=16)  # SampleStatus
     issued_at = DateTimeField(null=True)
     phone_hash = CharField(max_length=32, null=True, index=True)
 
     class Meta:
         indexes = ((("period", "case"), True), (("period", "unit", "mode", "rank"), True))
 
+    @classmethod
+    def of(cls, period):
+        return cls.select().where(cls.period == period)
 
-class EnumeratorProfile(AuditedModel):
-    """Which modes an enumerator works in; face-to-face ones cover units (EnumeratorUnit)."""
+    @classmethod
+    def reserve_in_order(cls, period, unit_id, mode):
+        """A unit's reserve in one mode, next to release first."""
+        return (cls.of(period).where((cls.unit == unit_id) & (cls.mode == mode)
+                                     & (cls.status == SampleStatus.RESERVE)).order_by(cls.rank))
 
-    user = ForeignKeyField(User, primary_key=True, backref="profile", on_delete="CASCADE")
-    phone = BooleanField(default=True)
-    f2f = BooleanField(default=False)
-    available = BooleanField(default=True)
-
-
-class EnumeratorUnit(AuditedModel):
-    user = ForeignKeyField(User, backref="covered_units", on_delete="CASCADE")
-    unit = ForeignKeyField(Unit, on_delete="CASCADE")
-
-    class Meta:
-        indexes = ((("user", "unit"), True),)
-
-
-class Assignment(AuditedModel):
-    """One sampled case given to one enumerator; `outcome` is an AAPOR disposition code."""
-
-    sample = ForeignKeyField(SampleCase, backref="assignments", unique=True, on_delete="RESTRICT")
-    enumerator = ForeignKeyField(User, backref="assignments", on_delete="RESTRICT")
-    status = CharField(max_length=16, default="open")  # open, closed
-    outcome = CharField(max_length=8, null=True)  # e.g. 1.1 complete, 2.11 refusal, 4.3 wrong number
-    created_at = DateTimeField(default=now)
-    updated_at = DateTimeField(default=now)
-
-
-class AssignmentEvent(AuditedModel):
-    """The history of an assignment: created, reassigned, closed."""
-
-    assignment = ForeignKeyField(Assignment, backref="events", on_delete="CASCADE")
-    action = CharField(max_length=16)  # assigned, reassigned, closed
-    from_user = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
-    to_user = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
-    actor = CharField(max_length=200)
-    reason = TextField(null=True)
-    at = DateTimeField(default=now)

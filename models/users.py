@@ -3,9 +3,9 @@ from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import AuditedModel, BaseModel, now
-
-ROLE_CODES = ("admin", "supervisor", "enumerator", "officer", "auditor")
+from .audited import AuditedModel
+from .base import BaseModel, now
+from .vocabulary import Roles
 
 
 class Role(BaseModel):
@@ -47,3 +47,17 @@ class User(UserMixin, AuditedModel):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def enumerators(cls):
+        """Active enumerators, by username."""
+        return cls.select().where((cls.role == Roles.ENUMERATOR) & (cls.active == True)).order_by(  # noqa: E712
+            cls.username)
+
+    @classmethod
+    def names(cls, ids=None):
+        """{id: full name} of these users (all when `ids` is None)."""
+        query = cls.select(cls.id, cls.full_name)
+        if ids is not None:
+            query = query.where(cls.id.in_(list(ids)))
+        return dict(query.tuples())

@@ -1,1 +1,9 @@
-"""Sampling: eligibility, allocation of quotas, the reproducible draw and assignment."""
+"""Sampling: eligibility, allocation (pure), the reproducible draw (pure), release and assignment, with
+their jobs and commands."""
+from . import cli, jobs
+
+__all__ = ["init_app", "jobs"]
+
+
+def init_app(app):
+    app.cli.add_command(cli.sample_cli)

@@ -33,7 +33,7 @@ def _run(step, *args, **kwargs):
 def allocation_rows(period):
     codes = dict(Unit.select(Unit.id, Unit.code).tuples())
     rows = []
-    for a in Allocation.select().where(Allocation.period == period):
+    for a in Allocation.of(period):
         rows.append({"unit": codes[a.unit_id], "cases": a.cases, "eligible": a.eligible,
                      "excluded": a.excluded_dict(), "quota": a.quota, "issued": a.issued, "reserve": a.reserve})
     return sorted(rows, key=lambda r: r["unit"])

@@ -5,7 +5,7 @@ import dataclasses
 import datetime
 import hashlib
 
-from models import Unit, UnitLevel, db, is_postgres
+from models import Modes, Unit, UnitLevel, db, is_postgres
 
 from .settings import mode_shares
 
@@ -45,7 +45,7 @@ class UnitFrame:
     eligible: int = 0
     excluded: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     # mode -> stratum -> sorted case ids (empty when only counted)
-    strata: dict = dataclasses.field(default_factory=lambda: {"phone": {}, "f2f": {}})
+    strata: dict = dataclasses.field(default_factory=lambda: {Modes.PHONE: {}, Modes.F2F: {}})
     in_mode: collections.Counter = dataclasses.field(default_factory=collections.Counter)
 
     def eligible_in(self, mode):
@@ -147,17 +147,17 @@ def _apply_rules(groups, settings, modes=None):
             frame.excluded["recent_phone"] += n
         else:
             shares = modes[unit_id]
-            wants_phone = shares.get("phone", 0) > 0
+            wants_phone = shares.get(Modes.PHONE, 0) > 0
             phone_ok = flags & PHONE or not rules["no_phone"]
-            if shares.get("f2f", 0) > 0:
-                take(frame, "f2f", stratum, ids, n)
+            if shares.get(Modes.F2F, 0) > 0:
+                take(frame, Modes.F2F, stratum, ids, n)
                 frame.eligible += n
                 if wants_phone and phone_ok:
-                    take(frame, "phone", stratum, ids, n)
+                    take(frame, Modes.PHONE, stratum, ids, n)
                 elif wants_phone:
                     frame.excluded["no_phone"] += n
             elif phone_ok:
-                take(frame, "phone", stratum, ids, n)
+                take(frame, Modes.PHONE, stratum, ids, n)
                 frame.eligible += n
             else:
                 frame.excluded["no_phone"] += n
@@ -168,7 +168,7 @@ def digest(frames):
     """A fingerprint of the frame: which cases, in which unit, mode and stratum."""
     h = hashlib.sha256()
     for unit_id in sorted(frames):
-        for mode in ("phone", "f2f"):
+        for mode in Modes.ALL:
             for stratum in sorted(frames[unit_id].strata[mode]):
                 h.update(f"{unit_id}|{mode}|{stratum}|".encode())
                 h.update(array.array("q", frames[unit_id].strata[mode][stratum]).tobytes())

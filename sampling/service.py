@@ -4,17 +4,16 @@ import math
 import re
 import secrets
 
-from peewee import JOIN
-
-from models import Allocation, Assignment, Period, SampleCase, Unit, audit, db, is_postgres, now
-from models.bulk import insert_rows, reserve_ids
+from fieldwork.progress import unit_progress
+from models import Allocation, Assignment, Contact, Modes, Period, SampleCase, SampleStatus, Unit, db, now
+from models.audited import delete_rows, insert_rows, update_rows
+from models.bulk import reserve_ids
 
 from .allocation import allocate, issue_and_reserve, split_modes
 from .draw import drawn_order
 from .eligibility import build_frame, count_frame, unit_modes
 from .settings import RULES, merged
 
-COMPLETE = ("1.1",)  # AAPOR complete interview
 ALLOCATION_FIELDS = ("cases", "eligible", "eligible_phone", "eligible_f2f", "excluded", "quota", "bound",
                      "override_reason", "quota_phone", "quota_f2f", "issued_phone", "issued_f2f", "reserve_phone",
                      "reserve_f2f", "updated_at")
@@ -40,7 +39,7 @@ def allocate_period(period, total, progress=None):
         raise SamplingError("total")
     settings = merged(period.settings)
     frames = count_frame(period, settings, now())
-    existing = {a.unit_id: a for a in Allocation.select().where(Allocation.period == period)}
+    existing = {a.unit_id: a for a in Allocation.of(period)}
     overrides = {u: a.quota for u, a in existing.items() if a.bound == "override"}
     codes = dict(Unit.select(Unit.id, Unit.code).tuples())  # ties are broken by unit code
     eligible = {uid: frames[uid].eligible if uid in frames else 0 for uid in codes}
@@ -53,29 +52,29 @@ def allocate_period(period, total, progress=None):
     modes = unit_modes(settings)
     stamp = now()
     with db.atomic():
-        if locked(period).drawn_at:  # drawn while the frame was read
+        if Period.locked(period.id).drawn_at:  # drawn while the frame was read
             raise SamplingError("drawn")
-        new, entries = [], []
+        new, changes = [], []
         for uid in codes:
             frame = frames.get(uid)
             old = existing.get(uid)
             row = Allocation(**old.__data__) if old else Allocation(period=period, unit=uid)
             q = quotas[uid]
-            by_mode = {m: frame.eligible_in(m) if frame else 0 for m in ("phone", "f2f")}
-            split = split_modes(q.quota, modes[uid], by_mode) if q.quota else {"phone": 0, "f2f": 0}
+            by_mode = {m: frame.eligible_in(m) if frame else 0 for m in Modes.ALL}
+            split = split_modes(q.quota, modes[uid], by_mode) if q.quota else {Modes.PHONE: 0, Modes.F2F: 0}
             row.cases = frame.cases if frame else 0
             row.eligible = eligible[uid]
-            row.eligible_phone, row.eligible_f2f = by_mode["phone"], by_mode["f2f"]
+            row.eligible_phone, row.eligible_f2f = by_mode[Modes.PHONE], by_mode[Modes.F2F]
             row.excluded = json.dumps({r: frame.excluded.get(r, 0) if frame else 0 for r in RULES}, sort_keys=True)
             row.quota, row.bound = q.quota, q.bound
             if q.bound != "override":
                 row.override_reason = None
-            row.quota_phone, row.quota_f2f = split.get("phone", 0), split.get("f2f", 0)
+            row.quota_phone, row.quota_f2f = split.get(Modes.PHONE, 0), split.get(Modes.F2F, 0)
             available = dict(by_mode)
-            for mode in ("phone", "f2f"):  # face to face draws from what the phone draw left
+            for mode in Modes.ALL:  # face to face draws from what the phone draw left
                 if mode == "f2f":
-                    available["f2f"] = max(by_mode["f2f"] - row.issued_phone - row.reserve_phone, 0)
-                    row.quota_f2f = min(row.quota_f2f, available["f2f"])
+                    available[Modes.F2F] = max(by_mode[Modes.F2F] - row.issued_phone - row.reserve_phone, 0)
+                    row.quota_f2f = min(row.quota_f2f, available[Modes.F2F])
                 quota_mode = getattr(row, f"quota_{mode}")
                 issued, reserve = (issue_and_reserve(quota_mode, settings["response_rate"][mode], available[mode],
                                                      settings["reserve_ratio"]) if quota_mode else (0, 0))
@@ -86,27 +85,20 @@ def allocate_period(period, total, progress=None):
             if old is None:
                 new.append(row)
                 continue
-            before, after = old.audit_snapshot(), row.audit_snapshot()
-            changed = [k for k in after if k != "updated_at" and before.get(k) != after[k]]
-            if changed:  # one UPDATE per changed unit, all audited below in one go
-                Allocation.update({getattr(Allocation, f): getattr(row, f) for f in ALLOCATION_FIELDS}
-                                  ).where(Allocation.id == old.id).execute()
-                entries.append(("update", "allocation", str(old.id), {k: before[k] for k in changed},
-                                {k: after[k] for k in changed}))
+            changes.append((old.id, {f: getattr(old, f) for f in ALLOCATION_FIELDS},
+                            {f: getattr(row, f) for f in ALLOCATION_FIELDS}))
+        update_rows(Allocation, changes)  # one UPDATE per changed unit
         if new:
             for row, pk in zip(new, reserve_ids(Allocation, len(new))):
                 row.id = pk
-            columns = [f.column_name for f in Allocation._meta.sorted_fields]
-            insert_rows(Allocation._meta.table_name, columns,
-                        [tuple(f.db_value(row.__data__.get(f.name)) for f in Allocation._meta.sorted_fields)
-                         for row in new])
-            entries += [("create", "allocation", str(row.id), None, row.audit_snapshot()) for row in new]
-        audit.record_many(entries)
+            fields = Allocation._meta.sorted_fields
+            insert_rows(Allocation, [f.column_name for f in fields],
+                        [tuple(f.db_value(row.__data__.get(f.name)) for f in fields) for row in new])
         period.total = total
         period.allocated_at = stamp
         period.save()
     _note(progress, 1.0)
-    return list(Allocation.select().where(Allocation.period == period))
+    return list(Allocation.of(period))
 
 
 def override_quota(period, unit, quota, reason, progress=None):
@@ -144,8 +136,8 @@ def _frame_draw(frames, allocations, seed, codes):
         if frame is None:
             continue
         taken = set()
-        for mode in ("phone", "f2f"):
-            issued, reserve = getattr(alloc, f"issued_{mode}"), getattr(alloc, f"reserve_{mode}")
+        for mode in Modes.ALL:
+            issued, reserve = alloc.issued_in(mode), alloc.reserve_in(mode)
             if issued + reserve == 0:
                 continue
             strata = {s: [i for i in ids if i not in taken] if taken else ids
@@ -153,23 +145,18 @@ def _frame_draw(frames, allocations, seed, codes):
             for rank, (case_id, stratum) in enumerate(
                     drawn_order(seed, codes[alloc.unit_id], mode, strata, issued + reserve), 1):
                 taken.add(case_id)
-                out.append((alloc.unit_id, mode, stratum, rank, case_id, "issued" if rank <= issued else "reserve"))
+                out.append((alloc.unit_id, mode, stratum, rank, case_id,
+                            SampleStatus.ISSUED if rank <= issued else SampleStatus.RESERVE))
     return out
 
 
 def _check_drawable(period, redo):
-    if not Allocation.select().where(Allocation.period == period).exists():
+    if not Allocation.of(period).exists():
         raise SamplingError("not_allocated")
     if period.drawn_at and not redo:
         raise SamplingError("already_drawn")
-    if Assignment.select().join(SampleCase).where(SampleCase.period == period).exists():
+    if Assignment.of_period(period).exists():
         raise SamplingError("assigned")
-
-
-def locked(period):
-    """The period re-read inside the current transaction, locked against a concurrent step."""
-    query = Period.select().where(Period.id == period.id)
-    return (query.for_update() if is_postgres() else query).get()  # SQLite: BEGIN IMMEDIATE locks
 
 
 def draw(period, seed=None, redo=False, progress=None):
@@ -185,23 +172,17 @@ def draw(period, seed=None, redo=False, progress=None):
     codes = dict(Unit.select(Unit.id, Unit.code).tuples())
     _note(progress, 0.6)
     with db.atomic():
-        period = locked(period)  # the state may have changed while the frame was read
+        period = Period.locked(period.id)  # the state may have changed while the frame was read
         _check_drawable(period, redo)
-        allocations = list(Allocation.select().where(Allocation.period == period))
+        allocations = list(Allocation.of(period))
         rows = _frame_draw(frames, allocations, seed, codes)
-        old = list(SampleCase.select().where(SampleCase.period == period))
-        if old:
-            SampleCase.delete().where(SampleCase.period == period).execute()
-            audit.record_many([("delete", "sample_case", str(o.id), o.audit_snapshot(), None) for o in old])
+        delete_rows(SampleCase, SampleCase.of(period))  # a redraw replaces the sample
         hashes = _phone_hashes([r[4] for r in rows])
         ids = reserve_ids(SampleCase, len(rows))
         records = [(i, period.id, case_id, unit_id, mode, stratum, rank, seed, status,
-                    stamp if status == "issued" else None, hashes.get(case_id))
+                    stamp if status == SampleStatus.ISSUED else None, hashes.get(case_id))
                    for i, (unit_id, mode, stratum, rank, case_id, status) in zip(ids, rows)]
-        insert_rows(SampleCase._meta.table_name, SAMPLE_COLUMNS, records)
-        audit.record_many([("create", "sample_case", str(r[0]), None,
-                            {"case_id": r[2], "unit_id": r[3], "mode": r[4], "rank": r[6], "status": r[8]})
-                           for r in records])
+        insert_rows(SampleCase, SAMPLE_COLUMNS, records)
         period.seed, period.drawn_at, period.frame_digest = seed, stamp, fingerprint
         # Everything a redraw needs that could change later, so that `verify` replays this draw.
         period.draw_inputs = json.dumps({"settings": settings, "units": codes, "recent": recent,
@@ -212,7 +193,6 @@ def draw(period, seed=None, redo=False, progress=None):
 
 
 def _phone_hashes(case_ids):
-    from models import Contact
     out = {}
     for i in range(0, len(case_ids), 900):
         out.update(Contact.select(Contact.case, Contact.phone_hash)
@@ -233,9 +213,9 @@ def verify(period):
     modes = {int(k): v for k, v in inputs["modes"].items()}
     frames, fingerprint, _recent = build_frame(period, inputs["settings"], period.drawn_at, None, modes,
                                                set(inputs["recent"]))
-    allocations = list(Allocation.select().where(Allocation.period == period))
+    allocations = list(Allocation.of(period))
     expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(frames, allocations, period.seed, codes)}
-    samples = list(SampleCase.select().where(SampleCase.period == period))
+    samples = list(SampleCase.of(period))
     stored = {(s.unit_id, s.mode, s.rank, s.case_id) for s in samples}
     return {"identical": expected == stored, "frame_unchanged": fingerprint == period.frame_digest,
             "missing": len(expected - stored), "unexpected": len(stored - expected), "size": len(stored),
@@ -244,44 +224,22 @@ def verify(period):
 
 def _issued_in_order(period, allocations, samples):
     """The drawn order's first `issued` cases were issued at the draw; later ones only by release, in order."""
-    issued = {(a.unit_id, m): getattr(a, f"issued_{m}") for a in allocations for m in ("phone", "f2f")}
+    issued = {(a.unit_id, m): a.issued_in(m) for a in allocations for m in Modes.ALL}
     by_group = {}
     for s in samples:
         by_group.setdefault((s.unit_id, s.mode), []).append(s)
     for key, group in by_group.items():
         group.sort(key=lambda s: s.rank)
-        statuses = [s.status == "issued" for s in group]
+        statuses = [s.status == SampleStatus.ISSUED for s in group]
         if statuses != sorted(statuses, reverse=True):  # issued ones form a prefix of the order
             return False
         for s in group:
             at_draw = s.rank <= issued.get(key, 0)
-            if at_draw and (s.status != "issued" or s.issued_at != period.drawn_at):
+            if at_draw and (s.status != SampleStatus.ISSUED or s.issued_at != period.drawn_at):
                 return False
-            if not at_draw and s.status == "issued" and not (s.issued_at and s.issued_at > period.drawn_at):
+            if not at_draw and s.status == SampleStatus.ISSUED and not (s.issued_at and s.issued_at > period.drawn_at):
                 return False
     return True
-
-
-def unit_progress(period):
-    """{(unit_id, mode): {"completed", "open", "closed", "issued", "reserve_left"}} of a period."""
-    stats = {}
-    query = (SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.status, Assignment.status,
-                               Assignment.outcome)
-             .join(Assignment, JOIN.LEFT_OUTER, on=(Assignment.sample == SampleCase.id))
-             .where(SampleCase.period == period).tuples())
-    for unit_id, mode, status, a_status, outcome in query:
-        s = stats.setdefault((unit_id, mode), {"completed": 0, "open": 0, "closed": 0, "issued": 0,
-                                              "reserve_left": 0})
-        if status == "reserve":
-            s["reserve_left"] += 1
-            continue
-        s["issued"] += 1
-        if a_status == "closed":
-            s["closed"] += 1
-            s["completed"] += outcome in COMPLETE
-        else:
-            s["open"] += 1  # assigned and open, or not assigned yet
-    return stats
 
 
 def release_proposals(period, stats=None):
@@ -289,10 +247,10 @@ def release_proposals(period, stats=None):
     settings = merged(period.settings)
     stats = unit_progress(period) if stats is None else stats
     out = []
-    for alloc in Allocation.select().where(Allocation.period == period):
-        for mode in ("phone", "f2f"):
+    for alloc in Allocation.of(period):
+        for mode in Modes.ALL:
             s = stats.get((alloc.unit_id, mode))
-            quota = getattr(alloc, f"quota_{mode}")
+            quota = alloc.quota_in(mode)
             if not s or not s["reserve_left"]:
                 continue
             missing = quota - s["completed"] - s["open"]
@@ -309,15 +267,13 @@ def release(period, unit_id=None):
         for uid, mode, count in release_proposals(period):
             if unit_id is not None and uid != unit_id:
                 continue
-            batch = list(SampleCase.select().where((SampleCase.period == period) & (SampleCase.unit == uid)
-                                                   & (SampleCase.mode == mode) & (SampleCase.status == "reserve"))
-                         .order_by(SampleCase.rank).limit(count))
+            batch = list(SampleCase.reserve_in_order(period, uid, mode).limit(count))
             for sample in batch:
-                sample.status, sample.issued_at = "issued", now()
+                sample.status, sample.issued_at = SampleStatus.ISSUED, now()
                 sample.save()
             released.append((uid, mode, len(batch)))
         # What the daily job proposed for these units is done (from the command line as from the page).
-        for alloc in Allocation.select().where((Allocation.period == period) & (Allocation.proposed_release > 0)):
+        for alloc in Allocation.of(period).where(Allocation.proposed_release > 0):
             if unit_id is None or alloc.unit_id == unit_id:
                 alloc.proposed_release = 0
                 alloc.save()

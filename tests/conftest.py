@@ -1,27 +1,31 @@
-"""Fixtures: every database test runs on SQLite and on PostgreSQL; jobs use a real Redis."""
+"""Fixtures: every database test runs on SQLite and on PostgreSQL; jobs use a real Redis and a real rq
+worker. Data fixtures (reference data, a month of cases, enumerators) are in factories.py; the browser's in
+browser/conftest.py. Tests never import each other or this file: they ask for fixtures."""
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 
 import psycopg2
 import pytest
 from playhouse.db_url import parse
-
-import migrations
-from backoffice.redis_server import PrivateRedis
-from models import connect_database
-from models.users import ROLE_CODES
+from rq import SimpleWorker
 from werkzeug.security import generate_password_hash
 
-# The browser tests' shared fixtures (browser, page, live_app, live_server, rq_worker).
-pytest_plugins = ["browser_support"]
+import migrations
+from core.redis_server import PrivateRedis
+from models import Roles, connect_database
+
+pytest_plugins = ["factories"]
 
 PG_URL = os.environ.get("SIPAS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = bool(os.environ.get("CI"))
 PASSWORD = "correct-horse-battery"
-DATA_TABLES = ["audit_record", "contact", "case", "import_run", "period", "procedure", "unit", "user",
+DATA_TABLES = ["audit_record", "contact", "case", "import_run", "job_run", "period", "procedure", "unit", "user",
                "allocation", "sample_case", "enumerator_profile", "enumerator_unit", "assignment",
                "assignment_event"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}
 
 
@@ -151,8 +155,14 @@ def redis_url():
 
 
 @pytest.fixture
+def test_keys():
+    """The secrets every test app runs with."""
+    return dict(TEST_KEYS)
+
+
+@pytest.fixture
 def make_app(database_url, tmp_path, redis_url):
-    from backoffice import create_app
+    from core import create_app
     from models import db
 
     def make(**overrides):
@@ -191,25 +201,80 @@ def password_hash():
 
 @pytest.fixture
 def users(app, password_hash):
-    """One user per role, named after the role, all with PASSWORD."""
+    """One user per role, named after the role, all with the same password (see `auth`)."""
     from models import Role, User
     out = {}
-    for role in ROLE_CODES:
+    for role in Roles.ALL:
         out[role] = User.create(username=role, full_name=f"Test {role}", role=Role.get_by_id(role),
                                 password_hash=password_hash)
     return out
 
 
-def login(client, username, password=PASSWORD):
-    return client.post("/login", data={"username": username, "password": password})
+class AuthActions:
+    """Sign in and out through the login form, as flaskr's tests do."""
 
+    password = PASSWORD
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username, password=PASSWORD, client=None):
+        return (client or self._client).post("/login", data={"username": username, "password": password})
+
+    def logout(self, client=None):
+        return (client or self._client).post("/logout")
 
 
 @pytest.fixture
-def reference_data(runner):
-    """Units and procedures from the sample files, imported through the command line."""
-    for kind in ("units", "procedures"):
-        result = runner.invoke(args=["import", kind, os.path.join(FIXTURES, f"{kind}.csv")])
-        assert result.exit_code == 0, result.output
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def fixture_file():
+    """The path of a sample file in tests/fixtures/."""
+    return lambda name: os.path.join(ROOT, "tests", "fixtures", name)
+
+
+@pytest.fixture
+def work_jobs(app):
+    """Run the app's queue to the end with a real rq worker (burst mode, in this process)."""
+    from jobs.queue import connection, queue
+
+    def work():
+        with app.app_context():
+            SimpleWorker([queue(app)], connection=connection(app)).work(burst=True)
+    return work
+
+
+@pytest.fixture
+def worker_env(app):
+    """The environment of a `flask worker` subprocess on the test app's database, Redis and queue."""
+    config = app.config
+    return dict(os.environ, SIPAS_INSTANCE=app.instance_path,
+                **{key: str(config[key]) for key in ("DATABASE_URL", "REDIS_URL", "RQ_QUEUE", "SECRET_KEY",
+                                                     "PII_KEY")})
+
+
+@pytest.fixture
+def rq_worker(worker_env, tmp_path):
+    """Real `flask worker` subprocesses, started by `start(**env)`; returns the Popen. Stopped at the end."""
+    log = open(tmp_path / "worker.log", "ab")
+    procs = []
+
+    def start(**env):
+        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", "worker"],
+                                env={**worker_env, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()  # rq: warm shutdown
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    log.close()

@@ -1,0 +1,170 @@
+"""Role-gated base views: anonymous users go to the login page, other roles get 403."""
+from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.babel import Translations
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from flask_babel import gettext as _
+from flask_login import current_user
+from peewee import IntegrityError
+
+from models import Case, Contact, ImportRun, Procedure, Unit, db
+
+from . import permissions
+
+WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+# A model-view endpoint is open only when the feature behind it is enabled for this user.
+FEATURES = {
+    "create_view": lambda v: v.can_create,
+    "edit_view": lambda v: v.can_edit,
+    "delete_view": lambda v: v.can_delete,
+    "action_view": lambda v: v.can_delete,
+    "details_view": lambda v: v.can_view_details,
+    "export": lambda v: v.can_export,
+    "ajax_update": lambda v: bool(v.column_editable_list) and v.can_edit,
+    "ajax_lookup": lambda v: bool(v.form_ajax_refs),
+}
+
+
+def _role():
+    return current_user.role_id if current_user.is_authenticated else None
+
+
+class RoleGate:
+    """Mixin: `permission` names the entry of permissions.VIEWS that guards this view."""
+
+    permission = None
+    write_endpoints = ()  # endpoints (besides the model-view ones) that change data
+
+    def is_accessible(self):
+        return current_user.is_authenticated and permissions.can_read(_role(), self.permission)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        if denied:
+            return denied
+        writes = name in WRITE_VIEWS or name in self.write_endpoints
+        if writes and not permissions.can_write(_role(), self.permission):
+            abort(403)
+        feature = FEATURES.get(name)
+        if feature and not feature(self):
+            abort(403)
+        return None
+
+
+class LiveOptions:
+    """A filter whose options come from the database: read per request, never at start-up."""
+
+    def get_options(self, view):
+        if not has_request_context():
+            return None
+        return super().get_options(view)
+
+
+class LiveFilterEqual(LiveOptions, FilterEqual):
+    """Equality on an id chosen from the options; anything but digits is ignored."""
+
+    def validate(self, value):
+        return str(value).isdigit()
+
+
+class AdminForm(FlaskForm):
+    """Flask-Admin forms with Flask-WTF's CSRF protection, like every other form of the app."""
+
+    class Meta:
+        _translations = Translations()
+
+        def get_translations(self, form):
+            return self._translations
+
+    def __init__(self, formdata=_Auto, obj=None, prefix="", **kwargs):
+        self._obj = obj
+        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
+class SecureModelView(RoleGate, ModelView):
+    form_base_class = AdminForm
+    can_export = False
+    can_view_details = True
+    page_size = 50
+    can_set_page_size = True
+
+    @property
+    def can_create(self):
+        return permissions.can_write(_role(), self.permission)
+
+    @property
+    def can_edit(self):
+        return permissions.can_write(_role(), self.permission)
+
+    @property
+    def can_delete(self):
+        return permissions.can_write(_role(), self.permission)
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        if sort_column not in self._sortable_columns:
+            sort_column = None  # a forged ?sort= is ignored, not a server error
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
+    def search_placeholder(self):
+        labels = [str(self.column_labels.get(c, c)) for c in self.column_searchable_list or ()]
+        return _("Search by %(fields)s", fields=", ".join(labels).lower()) if labels else None
+
+    def _get_filter_groups(self):
+        self._refresh_filters_cache()  # so options read from the database stay current
+        return super()._get_filter_groups()
+
+    def delete_model(self, model):
+        """Delete one row only; refuse, clearly, when other data depends on it."""
+        try:
+            with db.atomic():
+                model.delete_instance()
+        except IntegrityError:
+            flash(_("This record is still used by other data and cannot be deleted."), "error")
+            return False
+        return True
+
+    def action_delete(self, ids):
+        deleted = 0
+        for pk in ids:
+            model = self.get_one(pk)
+            if model is not None and self.delete_model(model):
+                deleted += 1
+        if deleted:
+            flash(_("%(n)d record(s) deleted.", n=deleted), "success")
+
+
+class SecureBaseView(RoleGate, BaseView):
+    pass
+
+
+class HomeView(AdminIndexView):
+    """The back-office home: a summary of what is in the database."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def inaccessible_callback(self, name, **kwargs):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @expose("/")
+    def index(self):
+        if _role() not in permissions.BACKOFFICE:
+            return redirect(url_for("interviewer.home"))
+        counts = {
+            "units": Unit.select().count(),
+            "procedures": Procedure.select().count(),
+            "cases": Case.select().count() if permissions.can_read(_role(), "cases") else None,
+            "contacts": Contact.select().count() if permissions.can_read(_role(), "cases") else None,
+        }
+        recent = []
+        if permissions.can_read(_role(), "imports"):
+            recent = list(ImportRun.recent(5))
+        return self.render("admin/home.html", counts=counts, recent=recent)

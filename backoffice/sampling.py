@@ -1,0 +1,301 @@
+"""Supervisor screens: the allocation table with allocate/override/draw/release/assign, and the
+assignment board."""
+import json
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from peewee import fn
+
+from fieldwork import enumerators, unit_progress
+from models import (Allocation, Assignment, AssignmentEvent, AssignmentStatus, Case, JobKinds, Modes, Period,
+                    SampleCase, Unit, User)
+from sampling.assignment import move_open_work, reassign
+from sampling.messages import RULE_LABELS, describe
+from sampling.service import SamplingError, release_proposals
+from sampling.settings import RULES, SettingsError, merged
+
+from . import permissions
+from .base import SecureBaseView, _role
+from .jobs import follow, start
+
+
+class AllocateForm(FlaskForm):
+    total = IntegerField(_l("Interviews to complete this month"), validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+
+
+class OverrideForm(FlaskForm):
+    unit = IntegerField(validators=[InputRequired()])
+    quota = IntegerField(_l("Quota"), validators=[Optional(), NumberRange(min=0)])
+    clear = BooleanField()
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=5, max=1000)])
+
+
+class DrawForm(FlaskForm):
+    seed = StringField(_l("Seed (leave empty for a random one)"), validators=[Optional(), Length(max=64),
+                                                                              Regexp(r"^[\w\-.:]*$")])
+    redo = BooleanField(_l("Redo the draw (replaces the sample; only before any assignment)"))
+
+
+class SettingsForm(FlaskForm):
+    settings = TextAreaField(_l("Settings of this period (JSON, merged over the defaults)"),
+                             validators=[DataRequired(), Length(max=5000)])
+
+
+class PeriodForm(FlaskForm):
+    month = StringField(validators=[DataRequired(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")])
+
+
+def _period_or_404(month):
+    if not Period.valid_month(month or ""):
+        abort(404)
+    return Period.get_or_none(Period.month == month)
+
+
+class SamplingView(SecureBaseView):
+    permission = "sampling"
+    write_endpoints = ("open_period", "allocate", "override", "draw", "release", "assign", "settings")
+
+    @expose("/")
+    def index(self):
+        periods = list(Period.select().order_by(Period.month.desc()))
+        month = request.args.get("period") or (periods[0].month if periods else None)
+        period = _period_or_404(month) if month else None
+        if month and period is None and request.args.get("period"):
+            abort(404)
+        rows, totals = [], {}
+        if period:
+            codes = {u.id: u for u in Unit.select()}
+            progress = unit_progress(period)
+            live = {}
+            for unit_id, _mode, count in release_proposals(period, progress):
+                live[unit_id] = live.get(unit_id, 0) + count
+            for a in Allocation.select().where(Allocation.period == period):
+                done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in Modes.ALL)
+                closed = sum(progress.get((a.unit_id, m), {}).get("closed", 0) for m in Modes.ALL)
+                rows.append({"a": a, "unit": codes[a.unit_id], "excluded": a.excluded_dict(), "completed": done,
+                             "progress": round(100 * done / a.quota) if a.quota else 0,
+                             "rate": round(100 * done / closed) if closed else None,
+                             "proposal": live.get(a.unit_id, 0)})
+            rows.sort(key=lambda r: r["unit"].code)
+            for key in ("cases", "eligible", "quota", "issued", "reserve"):
+                totals[key] = sum(getattr(r["a"], key) for r in rows)
+            totals["completed"] = sum(r["completed"] for r in rows)
+        can_write = permissions.can_write(_role(), self.permission)
+        current = json.dumps(merged(period.settings), ensure_ascii=False, indent=1, sort_keys=True) if period else ""
+        return self.render("admin/sampling.html", periods=periods, period=period, rows=rows, totals=totals,
+                           settings_form=SettingsForm(settings=(period.settings or "{}") if period else "{}"),
+                           current_settings=current,
+                           rules=RULES, rule_labels=RULE_LABELS, can_write=can_write,
+                           allocate_form=AllocateForm(total=period.total if period else None),
+                           draw_form=DrawForm(), override_form=OverrideForm(), period_form=PeriodForm())
+
+    @expose("/open", methods=["POST"])
+    def open_period(self):
+        form = PeriodForm()
+        if not form.validate_on_submit():
+            flash(_("The month must be written YYYY-MM, e.g. 2026-10."), "error")
+            return redirect(url_for(".index"))
+        Period.for_month(form.month.data)
+        return redirect(url_for(".index", period=form.month.data))
+
+    def _back(self, period):
+        return url_for(".index", period=period.month)
+
+    def _form_period(self, create=False):
+        month = request.form.get("period")
+        period = _period_or_404(month)
+        if period is None and create:
+            period = Period.for_month(month)  # created on first use, as on the command line
+        if period is None:
+            abort(404)
+        return period
+
+    @expose("/settings", methods=["POST"])
+    def settings(self):
+        period = self._form_period()
+        form = SettingsForm()
+        try:
+            if not form.validate_on_submit():
+                raise SettingsError(_("empty"))
+            merged(form.settings.data)
+        except (ValueError, TypeError, KeyError) as exc:
+            flash(_("Invalid settings: %(error)s", error=str(exc)), "error")
+            return redirect(self._back(period))
+        if period.drawn_at:
+            flash(describe(SamplingError("drawn")), "error")
+            return redirect(self._back(period))
+        period.settings = json.dumps(json.loads(form.settings.data), ensure_ascii=False, sort_keys=True)
+        period.save()
+        flash(_("Settings saved; allocate again to apply them."), "success")
+        return redirect(self._back(period))
+
+    @expose("/allocate", methods=["POST"])
+    def allocate(self):
+        period = self._form_period(create=True)
+        form = AllocateForm()
+        if not form.validate_on_submit():
+            flash(_("Enter the number of interviews as a whole number, zero or more."), "error")
+            return redirect(self._back(period))
+        if period.drawn_at:
+            flash(describe(SamplingError("drawn")), "error")
+            return redirect(self._back(period))
+        return follow(start(JobKinds.SAMPLING_ALLOCATE, {"period_id": period.id, "total": form.total.data},
+                            title=_("Allocation of %(m)s", m=period.month), return_to=self._back(period)),
+                      self._back(period))
+
+    @expose("/override", methods=["POST"])
+    def override(self):
+        period = self._form_period()
+        form = OverrideForm()
+        row = Allocation.get_or_none((Allocation.period == period) & (Allocation.unit == form.unit.data)) \
+            if form.unit.data else None
+        if not form.validate_on_submit() or row is None or (form.quota.data is None and not form.clear.data):
+            flash(_("A quota override needs the unit, a quota and a written reason of at least 5 characters."), "error")
+            return redirect(self._back(period))
+        quota = None if form.clear.data else form.quota.data
+        if period.drawn_at or (quota is not None and quota > row.eligible):
+            flash(describe(SamplingError("drawn" if period.drawn_at else "quota_range")), "error")
+            return redirect(self._back(period))
+        return follow(start(JobKinds.SAMPLING_OVERRIDE, {"period_id": period.id, "unit_id": row.unit_id,
+                                                         "quota": quota, "reason": form.reason.data},
+                            title=_("Quota override"), return_to=self._back(period)), self._back(period))
+
+    @expose("/draw", methods=["POST"])
+    def draw(self):
+        period = self._form_period()
+        form = DrawForm()
+        if not form.validate_on_submit():
+            flash(_("A seed may contain only letters, digits and - _ . :"), "error")
+            return redirect(self._back(period))
+        return follow(start(JobKinds.SAMPLING_DRAW, {"period_id": period.id, "seed": form.seed.data or None,
+                                                     "redo": form.redo.data},
+                            title=_("Draw of %(m)s", m=period.month), return_to=self._back(period)),
+                      self._back(period))
+
+    @expose("/release", methods=["POST"])
+    def release(self):
+        period = self._form_period()
+        unit_id = request.form.get("unit", type=int)
+        if unit_id is not None and Unit.get_or_none(Unit.id == unit_id) is None:
+            abort(404)
+        return follow(start(JobKinds.SAMPLING_RELEASE, {"period_id": period.id, "unit_id": unit_id},
+                            title=_("Release of reserve"), return_to=self._back(period)), self._back(period))
+
+    @expose("/assign", methods=["POST"])
+    def assign(self):
+        period = self._form_period()
+        return follow(start(JobKinds.SAMPLING_ASSIGN, {"period_id": period.id},
+                            title=_("Assignment of %(m)s", m=period.month),
+                            return_to=url_for("assignments.index", period=period.month)), self._back(period))
+
+
+class BoardFilter(FlaskForm):
+    class Meta:
+        csrf = False
+
+    period = SelectField(_l("Period"), validate_choice=False)
+    enumerator = SelectField(_l("Enumerator"), validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    mode = SelectField(_l("Mode"), choices=[("", "—"), (Modes.PHONE, _l("Phone")), (Modes.F2F, _l("Face to face"))],
+                       validate_choice=False)
+    status = SelectField(_l("Status"), choices=[("", "—"), (AssignmentStatus.OPEN, _l("Open")),
+                                                (AssignmentStatus.CLOSED, _l("Closed"))],
+                         validate_choice=False)
+
+
+class MoveForm(FlaskForm):
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    to_user = IntegerField(validators=[Optional()])
+    from_user = IntegerField(validators=[Optional()])
+    reason = StringField(validators=[Optional(), Length(max=500)])
+
+
+class AssignmentBoardView(SecureBaseView):
+    permission = "assignments"
+    write_endpoints = ("reassign_selected", "move_absent")
+    PAGE = 200
+
+    @expose("/")
+    def index(self):
+        people = enumerators()
+        form = BoardFilter(request.args)
+        periods = [p.month for p in Period.select().where(Period.drawn_at.is_null(False)).order_by(Period.month.desc())]
+        form.period.choices = [(m, m) for m in periods]
+        form.enumerator.choices = [("", "—")] + [(str(uid), p.username)
+                                                 for uid, p in sorted(people.items(), key=lambda x: x[1].username)]
+        units = list(Unit.select().order_by(Unit.code))
+        form.unit.choices = [("", "—")] + [(str(u.id), f"{u.code} – {u.name}") for u in units]
+        month = form.period.data or (periods[0] if periods else None)
+        period = Period.get_or_none(Period.month == month) if month else None
+        query = (Assignment.select(Assignment, SampleCase, Case.code, User.username)
+                 .join(SampleCase).join(Case, on=(SampleCase.case == Case.id)).switch(Assignment)
+                 .join(User, on=(Assignment.enumerator == User.id)))
+        query = query.where(SampleCase.period == (period.id if period else 0))
+        for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
+            value = request.args.get(field, "")
+            if value.isdigit():
+                query = query.where(column == int(value))
+        if form.mode.data in Modes.ALL:
+            query = query.where(SampleCase.mode == form.mode.data)
+        if form.status.data in (AssignmentStatus.OPEN, AssignmentStatus.CLOSED):
+            query = query.where(Assignment.status == form.status.data)
+        total = query.count()
+        page = max(request.args.get("page", 1, type=int), 1)
+        rows = list(query.order_by(User.username, SampleCase.unit, SampleCase.rank)
+                    .limit(self.PAGE).offset((page - 1) * self.PAGE))
+        load = {}
+        if period:
+            for name, status, n in (Assignment.select(User.username, Assignment.status, fn.COUNT(Assignment.id))
+                                    .join(User, on=(Assignment.enumerator == User.id)).switch(Assignment)
+                                    .join(SampleCase).where(SampleCase.period == period)
+                                    .group_by(User.username, Assignment.status).tuples()):
+                load.setdefault(name, {AssignmentStatus.OPEN: 0, AssignmentStatus.CLOSED: 0})[status] = n
+        codes = {u.id: u.code for u in units}
+        return self.render("admin/assignments.html", form=form, rows=rows, total=total, page=page,
+                           pages=(total + self.PAGE - 1) // self.PAGE, people=people, load=load, codes=codes,
+                           period=period, move_form=MoveForm(),
+                           can_write=permissions.can_write(_role(), self.permission))
+
+    def _back(self):
+        target = request.form.get("back", "")
+        return target if target.startswith("/admin/assignments/") else url_for(".index")
+
+    @expose("/reassign", methods=["POST"])
+    def reassign_selected(self):
+        form = MoveForm()
+        if not form.validate_on_submit() or not form.ids.data or not form.to_user.data:
+            flash(_("Select assignments and the enumerator to give them to."), "error")
+            return redirect(self._back())
+        try:
+            moved = reassign(form.ids.data, form.to_user.data, form.reason.data or None)
+        except SamplingError as exc:
+            flash(describe(exc), "error")
+            return redirect(self._back())
+        flash(_("%(n)d assignment(s) moved.", n=moved), "success")
+        return redirect(self._back())
+
+    @expose("/move-absent", methods=["POST"])
+    def move_absent(self):
+        form = MoveForm()
+        if not form.validate_on_submit() or not form.from_user.data:
+            flash(_("Choose the absent enumerator."), "error")
+            return redirect(self._back())
+        moved, stuck = move_open_work(form.from_user.data, form.reason.data or None)
+        flash(_("%(n)d open assignment(s) moved to colleagues; %(stuck)d had no suitable colleague.",
+                n=moved, stuck=stuck), "success" if not stuck else "warning")
+        return redirect(self._back())
+
+    @expose("/<int:assignment_id>")
+    def history(self, assignment_id):
+        a = Assignment.get_or_none(Assignment.id == assignment_id)
+        if a is None:
+            abort(404)
+        names = dict(User.select(User.id, User.username).tuples())
+        events = list(AssignmentEvent.select().where(AssignmentEvent.assignment == a).order_by(AssignmentEvent.at))
+        return self.render("admin/assignment_history.html", a=a, events=events, names=names)

@@ -1,0 +1,42 @@
+"""The host: the Flask application factory that wires configuration, database, login, jobs, the
+user interfaces (back office, interviewer app, public pages) and every domain's commands and jobs."""
+import logging
+import os
+
+from flask import Flask
+
+import backoffice
+import demo
+import importing
+import interviewer
+import jobs
+import models
+import public
+import sampling
+
+from . import auth, cli, config, errors, i18n, security
+
+
+def create_app(overrides=None):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, instance_path=os.environ.get("SIPAS_INSTANCE") or os.path.join(root, "instance"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.load_config(app.instance_path, overrides))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    models.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    jobs.init_app(app)
+    # Domains: their commands and jobs
+    importing.init_app(app)
+    sampling.init_app(app)
+    demo.init_app(app)
+    # User interfaces
+    backoffice.init_app(app)
+    interviewer.init_app(app)
+    public.init_app(app)
+    return app

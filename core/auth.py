@@ -1,0 +1,118 @@
+"""Login, logout, lock-out after repeated failures, and role checks."""
+import datetime
+
+from flask import Blueprint, current_app, flash, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from models import User, audit, db, now
+
+from .security import is_safe_next
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+# A hash to check against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = None
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+def _dummy_check(password):
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        u = User()
+        u.set_password("not-a-real-password")
+        _DUMMY_HASH = u
+    _DUMMY_HASH.check_password(password)
+
+
+def authenticate(username, password):
+    """Return (user, error message). Locks the account after too many failures."""
+    cfg = current_app.config
+    user = User.get_or_none(User.username == username.strip())
+    if user is None:
+        _dummy_check(password)
+        return None, _("Wrong username or password.")
+    if user.locked_until and user.locked_until > now():
+        minutes = int((user.locked_until - now()).total_seconds() // 60) + 1
+        return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).", m=minutes)
+    if not user.check_password(password):
+        with db.atomic(), audit.acting_as(user.username, user.role_id, "web"):
+            # Counted on the row locked for this transaction: parallel attempts cannot overwrite each other.
+            fresh = User.locked(user.id)
+            fresh.failed_logins += 1
+            locking = fresh.failed_logins >= cfg["LOGIN_MAX_FAILURES"]
+            if locking:
+                fresh.locked_until = now() + datetime.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+                fresh.failed_logins = 0
+            fresh.save()
+            audit.record_many([("login_failed", "user", str(user.id), None, {"failed_logins": fresh.failed_logins})])
+            if locking:
+                return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).",
+                               m=cfg["LOGIN_LOCK_MINUTES"])
+        return None, _("Wrong username or password.")
+    if not user.active:
+        return None, _("This account is disabled.")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now()
+    with audit.acting_as(user.username, user.role_id, "web"):
+        user.save()
+    return user, None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = request.args.get("next")
+    if not is_safe_next(target):
+        target = None
+    if current_user.is_authenticated:
+        return redirect(target or url_for("public.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user, error = authenticate(form.username.data, form.password.data)
+        if user:
+            login_user(user)
+            return redirect(target or url_for("public.index"))
+        flash(error, "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have been signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    try:
+        return User.get_or_none(User.id == int(user_id))
+    except ValueError:
+        return None
+
+
+def signed_in_actor():
+    """The audit trail's actor during a request: the signed-in user, else "anonymous"."""
+    if not has_request_context():
+        return None
+    if current_user.is_authenticated:
+        return (current_user.username, current_user.role_id, "web")
+    return ("anonymous", "anonymous", "web")
+
+
+def init_app(app):
+    audit.add_actor_resolver(signed_in_actor)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.session_protection = "strong"
+    app.register_blueprint(bp)

@@ -1,0 +1,58 @@
+"""`flask --app run demo load`: a realistic demo province, loaded through the importers."""
+import datetime
+import tempfile
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from models import Period, Role, Unit, User, audit
+
+from . import data as demo_data
+from importing import import_file
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+# username, full name, role, password: for the demo only, refused in production
+DEMO_USERS = [
+    ("admin", "Quản trị viên", "admin", "demo-admin-2026"),
+    ("giamsat", "Trần Thị Giám Sát", "supervisor", "demo-giamsat-2026"),
+    ("dtv1", "Nguyễn Văn Điều Tra", "enumerator", "demo-dtv1-2026"),
+    ("dtv2", "Lê Thị Phỏng Vấn", "enumerator", "demo-dtv2-2026"),
+    ("noivu", "Phạm Minh Nội Vụ", "officer", "demo-noivu-2026"),
+    ("phuctra", "Hoàng Văn Phúc Tra", "auditor", "demo-phuctra-2026"),
+]
+
+
+def create_demo_users():
+    for username, name, role, password in DEMO_USERS:
+        if User.get_or_none(User.username == username) is None:
+            user = User(username=username, full_name=name, role=Role.get_by_id(role))
+            user.set_password(password)
+            user.save()
+
+
+@demo_cli.command("load")
+@click.option("--cases", "case_count", default=55_000, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when units exist already.")
+def load(case_count, if_empty):
+    """Generate and import a demo province (units, procedures, cases), demo users and periods."""
+    if current_app.config["SIPAS_ENV"] == "production":
+        raise click.ClickException("Demo data is never loaded in production mode.")
+    if if_empty and Unit.select().exists():
+        click.echo("Demo data already loaded; reusing it.")
+        return
+    with audit.acting_as("demo-loader", "system", "cli"):
+        create_demo_users()
+        today = datetime.date.today()
+        for back in range(3):
+            index = today.year * 12 + today.month - 1 - back
+            month = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            if Period.get_or_none(Period.month == month) is None:
+                Period.create(month=month)
+        with tempfile.TemporaryDirectory() as folder:
+            paths = demo_data.write_province(folder, case_count=case_count, today=today)
+            for kind in ("units", "procedures", "cases"):
+                report = import_file(kind, paths[kind])
+                click.echo(f"{kind}: {report.created} created, {report.updated} updated, "
+                           f"{report.rejected_total} rejected, {report.warnings_total} warnings")

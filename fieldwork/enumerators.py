@@ -1,0 +1,34 @@
+"""Enumerators as the assignment of work sees them: modes, availability and units covered."""
+import collections
+import dataclasses
+
+from models import EnumeratorProfile, EnumeratorUnit, Modes, User
+
+
+@dataclasses.dataclass(frozen=True)
+class Enumerator:
+    id: int
+    username: str
+    full_name: str
+    phone: bool  # works by phone
+    f2f: bool  # works face to face, in the units covered
+    available: bool
+    units: frozenset
+
+    def suits(self, mode, unit_id):
+        """Can take a case of this mode and unit."""
+        return self.phone if mode == Modes.PHONE else (self.f2f and unit_id in self.units)
+
+
+def enumerators():
+    """{user id: Enumerator} of every active enumerator; one without a profile works by phone."""
+    profiles = {p.user_id: p for p in EnumeratorProfile.select()}
+    covered = collections.defaultdict(set)
+    for user_id, unit_id in EnumeratorUnit.select(EnumeratorUnit.user, EnumeratorUnit.unit).tuples():
+        covered[user_id].add(unit_id)
+    out = {}
+    for user in User.enumerators():
+        p = profiles.get(user.id)
+        out[user.id] = Enumerator(user.id, user.username, user.full_name, p.phone if p else True,
+                                  p.f2f if p else False, p.available if p else True, frozenset(covered[user.id]))
+    return out

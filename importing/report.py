@@ -1,0 +1,42 @@
+"""The outcome of an import: counts, and the rows rejected or warned about, by line."""
+import dataclasses
+import json
+
+MAX_LISTED = 100_000  # rows listed in a report; the counts stay exact beyond it
+
+
+@dataclasses.dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list = dataclasses.field(default_factory=list)
+    warnings: list = dataclasses.field(default_factory=list)
+    rejected_total: int = 0
+    warnings_total: int = 0
+
+    def reject(self, line, reason):
+        self.rejected_total += 1
+        if len(self.rejected) < MAX_LISTED:
+            self.rejected.append({"line": line, "reason": str(reason)})
+
+    def warn(self, line, reason):
+        self.warnings_total += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append({"line": line, "reason": str(reason)})
+
+    @property
+    def processed(self):
+        return self.created + self.updated + self.unchanged + self.rejected_total
+
+    def to_dict(self):
+        out = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+               "rejected": self.rejected, "warnings": self.warnings}
+        if self.rejected_total > len(self.rejected):
+            out["rejected_total"] = self.rejected_total
+        if self.warnings_total > len(self.warnings):
+            out["warnings_total"] = self.warnings_total
+        return out
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -1,0 +1,48 @@
+"""Recurring jobs on rq's scheduler: each run is enqueued for its time under an id made of its kind
+and time, so several workers scheduling the same run schedule it once; each run schedules the next."""
+import json
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+
+from models import JobRun, LOCAL_TZ, now
+
+from .queue import queue
+from .registry import RECURRING, TASKS
+from .runner import JobContext, connected, run_job
+
+ENTRY = "jobs.schedule.run_recurring"
+
+
+def job_id(q, kind, when):
+    return f"sipas-{q.name}-{kind.replace('.', '_')}-{when:%Y%m%d%H%M%S}"
+
+
+def schedule(kind, after=None):
+    """Make sure the next run of a recurring kind is scheduled; return its rq Job."""
+    q = queue()
+    when = RECURRING[kind].next_run(after or now())
+    ident = job_id(q, kind, when)
+    try:
+        return Job.fetch(ident, connection=q.connection)
+    except NoSuchJobError:
+        pass
+    return q.enqueue_at(when.replace(tzinfo=LOCAL_TZ), ENTRY, kind, job_id=ident, result_ttl=86400,
+                        failure_ttl=7 * 86400)
+
+
+def schedule_all():
+    return [schedule(kind) for kind in sorted(RECURRING)]
+
+
+def run_recurring(kind):
+    """rq's entry point of a scheduled run: run it (recorded as a JobRun unless the kind says not),
+    then schedule the next one whatever happened."""
+    try:
+        with connected():
+            if RECURRING[kind].record:
+                run = JobRun.create(kind=kind, title=kind, params=json.dumps({}), actor="scheduler",
+                                    role="system")
+                return run_job(run)
+            return TASKS[kind](JobContext(None))
+    finally:
+        schedule(kind)

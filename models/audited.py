@@ -1,0 +1,184 @@
+"""Audited writes as one mechanism: every write to an audited table goes through here and writes
+its audit records, built from the model's own columns and redacted fields, in the same transaction.
+
+Audited models refuse peewee's query-level writes (`insert`, `insert_many`, `update`, `delete`, …)
+and `models.bulk.insert_rows` with UnauditedWrite; only `save()`, `delete_instance()` and the
+functions below write them."""
+from . import audit, bulk
+from .base import BaseModel, audited_write, check_write, db, now
+
+AUDIT_BATCH = 5000  # audit records made and written at a time, bounding memory
+
+
+def _columns_of(model, names):
+    """Column names of field names (or column names) of `model`."""
+    fields, columns = model._meta.fields, model._meta.columns
+    return [fields[n].column_name if n in fields else columns[n].column_name for n in names]
+
+
+def _snapshotter(model, columns):
+    """A function: a tuple of values in `columns` order -> the audited state (personal data redacted)."""
+    redacted = model.redacted_columns()
+    value = audit.audit_value
+
+    def snap(values):
+        return {c: ((None if v is None else audit.REDACTED) if c in redacted else value(v))
+                for c, v in zip(columns, values)}
+    return snap
+
+
+def _record_batches(entries):
+    batch = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= AUDIT_BATCH:
+            audit.record_many(batch)
+            batch = []
+    audit.record_many(batch)
+
+
+class AuditedModel(BaseModel):
+    """A model whose every write leaves an audit record in the same transaction."""
+
+    audited = True
+    audit_redacted = ()  # field names whose values never reach the audit trail
+    audit_ignored = ("updated_at",)  # written, but neither compared nor recorded
+
+    @classmethod
+    def redacted_columns(cls):
+        return {cls._meta.fields[n].column_name for n in cls.audit_redacted}
+
+    # Query-level writes bypass the trail: refused outside the audited-write API.
+    @classmethod
+    def insert(cls, *args, **kwargs):
+        check_write(cls)
+        return super().insert(*args, **kwargs)
+
+    @classmethod
+    def insert_many(cls, *args, **kwargs):
+        check_write(cls)
+        return super().insert_many(*args, **kwargs)
+
+    @classmethod
+    def insert_from(cls, *args, **kwargs):
+        check_write(cls)
+        return super().insert_from(*args, **kwargs)
+
+    @classmethod
+    def replace(cls, *args, **kwargs):
+        check_write(cls)
+        return super().replace(*args, **kwargs)
+
+    @classmethod
+    def replace_many(cls, *args, **kwargs):
+        check_write(cls)
+        return super().replace_many(*args, **kwargs)
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        check_write(cls)
+        return super().update(*args, **kwargs)
+
+    @classmethod
+    def delete(cls):
+        check_write(cls)
+        return super().delete()
+
+    def audit_snapshot(self):
+        """The audited state of this row: every column, personal data redacted."""
+        fields = self._meta.sorted_fields
+        return _snapshotter(type(self), [f.column_name for f in fields])(
+            [self.__data__.get(f.name) for f in fields])
+
+    def save(self, force_insert=False, only=None):
+        model = type(self)
+        pk = self._pk
+        creating = force_insert or pk is None
+        with db.atomic(), audited_write():
+            old = None
+            if not creating:
+                old = model.get_or_none(model._meta.primary_key == pk)
+                creating = force_insert = old is None
+            if not creating:
+                changed = [n for n in self._meta.fields if n not in self.audit_ignored
+                           and old.__data__.get(n) != self.__data__.get(n)]
+                if not changed:
+                    return 0
+            if "updated_at" in self._meta.fields:
+                self.updated_at = now()
+            result = super().save(force_insert=force_insert, only=only)
+            table = self._meta.table_name
+            if creating:
+                audit.record_many([("create", table, str(self._pk), None, self.audit_snapshot())])
+            else:
+                columns = {self._meta.fields[n].column_name for n in changed}
+                before = {k: v for k, v in old.audit_snapshot().items() if k in columns}
+                after = {k: v for k, v in self.audit_snapshot().items() if k in columns}
+                audit.record_many([("update", table, str(self._pk), before, after)])
+        return result
+
+    def delete_instance(self, recursive=False, delete_nullable=False):
+        if recursive:
+            raise ValueError("Recursive deletes are not audited; delete dependants first")
+        with db.atomic(), audited_write():
+            before = self.audit_snapshot()
+            result = super().delete_instance()
+            audit.record_many([("delete", self._meta.table_name, str(self._pk), before, None)])
+        return result
+
+
+def insert_rows(model, columns, rows):
+    """Insert tuples of `columns` (the primary key among them; see bulk.reserve_ids) and a "create"
+    audit record per row. `rows` may be an iterator: it is consumed as the rows are sent."""
+    pk = columns.index(model._meta.primary_key.column_name)
+    snap = _snapshotter(model, _columns_of(model, columns))
+    table = model._meta.table_name
+    sent = []
+
+    def keep(source):
+        for row in source:
+            sent.append(row)
+            yield row
+    with db.atomic(), audited_write():
+        bulk.insert_rows(model, columns, keep(rows))
+        _record_batches(("create", table, str(r[pk]), None, snap(r)) for r in sent)
+    return len(sent)
+
+
+def update_rows(model, changes):
+    """Apply `changes`, an iterable of (primary key, {field: value before}, {field: value after}):
+    one UPDATE per row of the fields whose value differs, and an "update" audit record of them.
+    Returns the number of rows changed."""
+    pk_field = model._meta.primary_key
+    table = model._meta.table_name
+    fields = model._meta.fields
+    ignored = set(model.audit_ignored)
+    entries = []
+    with db.atomic(), audited_write():
+        for pk, before, after in changes:
+            changed = [f for f, v in after.items() if f not in ignored and before.get(f) != v]
+            if not changed:
+                continue
+            written = changed + [f for f in after if f in ignored]
+            model.update({fields[f]: after[f] for f in written}).where(pk_field == pk).execute()
+            columns = _columns_of(model, changed)
+            snap = _snapshotter(model, columns)
+            entries.append(("update", table, str(pk), snap([before.get(f) for f in changed]),
+                            snap([after[f] for f in changed])))
+        _record_batches(entries)
+    return len(entries)
+
+
+def delete_rows(model, instances):
+    """Delete these rows (model instances as read), with a "delete" audit record of each."""
+    instances = list(instances)
+    if not instances:
+        return 0
+    pk_field = model._meta.primary_key
+    table = model._meta.table_name
+    with db.atomic(), audited_write():
+        for i in range(0, len(instances), 900):
+            part = instances[i:i + 900]
+            model.delete().where(pk_field.in_([m._pk for m in part])).execute()
+        _record_batches(("delete", table, str(m._pk), m.audit_snapshot(), None) for m in instances)
+    return len(instances)

@@ -1,0 +1,111 @@
+"""The project's vocabulary, defined once: roles, modes, channels, statuses, job kinds and AAPOR
+dispositions. Values are the codes stored in the database."""
+
+
+class Roles:
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    ENUMERATOR = "enumerator"
+    OFFICER = "officer"
+    AUDITOR = "auditor"
+    ALL = (ADMIN, SUPERVISOR, ENUMERATOR, OFFICER, AUDITOR)
+    BACKOFFICE = frozenset({ADMIN, SUPERVISOR, OFFICER, AUDITOR})
+
+
+class Modes:
+    """How an interview is done."""
+    PHONE = "phone"
+    F2F = "f2f"  # face to face, at the one-stop counter
+    ALL = (PHONE, F2F)
+
+
+class Channels:
+    """How a dossier was submitted (FORMATS.md)."""
+    DIRECT = "direct"
+    ONLINE = "online"
+    POSTAL = "postal"
+    ALL = (DIRECT, ONLINE, POSTAL)
+
+
+class SampleStatus:
+    ISSUED = "issued"
+    RESERVE = "reserve"
+
+
+class AssignmentStatus:
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class AssignmentActions:
+    ASSIGNED = "assigned"
+    REASSIGNED = "reassigned"
+    CLOSED = "closed"
+
+
+class PeriodStatus:
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class JobStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    REFUSED = "refused"  # the job said no, with a message for the user; nothing changed
+    FAILED = "failed"  # an error, or lost (worker killed, Redis restarted)
+    UNFINISHED = (QUEUED, RUNNING)
+    FINISHED = (DONE, REFUSED, FAILED)
+
+
+class JobKinds:
+    IMPORT = "import"
+    SAMPLING_ALLOCATE = "sampling.allocate"
+    SAMPLING_OVERRIDE = "sampling.override"
+    SAMPLING_DRAW = "sampling.draw"
+    SAMPLING_RELEASE = "sampling.release"
+    SAMPLING_ASSIGN = "sampling.assign"
+    SAMPLING_PROPOSE_RELEASES = "sampling.propose_releases"  # daily, scheduled
+    JOBS_SWEEP = "jobs.sweep"  # every minute or so, scheduled
+
+
+class Dispositions:
+    """AAPOR final and temporary disposition codes (Standard Definitions) used by the project."""
+    COMPLETE = "1.1"
+    PARTIAL = "1.2"
+    REFUSAL = "2.11"
+    BREAK_OFF = "2.12"
+    NON_CONTACT = "2.20"
+    RESPONDENT_UNAVAILABLE = "2.21"
+    ANSWERING_MACHINE = "2.22"
+    OTHER = "2.30"
+    UNKNOWN = "3.10"
+    NOT_ATTEMPTED = "3.11"
+    NO_ANSWER = "3.13"
+    BUSY = "3.12"
+    NOT_ELIGIBLE = "4.10"
+    WRONG_NUMBER = "4.30"
+    COMPLETES = (COMPLETE,)
+
+    @staticmethod
+    def rate_class(code):
+        """The AAPOR class of a code: I, P, R, NC, O, UH, UO or NE (None for an unknown code)."""
+        if not code:
+            return None
+        if code == "1.1":
+            return "I"
+        if code.startswith("1.2"):
+            return "P"
+        if code.startswith("2.1"):
+            return "R"
+        if code.startswith("2.2"):
+            return "NC"
+        if code.startswith("2.3"):
+            return "O"
+        if code.startswith("3.1"):
+            return "UH"
+        if code.startswith(("3.2", "3.9")):
+            return "UO"
+        if code.startswith("4."):
+            return "NE"
+        return None

@@ -1,0 +1,152 @@
+"""Every URL of the app against every role: no page can be added without being covered here."""
+import pytest
+
+from models import ImportRun, JobRun, Period, Procedure, Unit, UnitLevel
+
+ROLES = ("admin", "supervisor", "officer", "auditor", "enumerator")
+NOBODY = ()
+READ_REF = ("admin", "supervisor", "officer")
+WRITE_REF = ("admin", "officer")
+
+
+def only(roles, ok=200):
+    return {r: (ok if r in roles else 403) for r in ROLES}
+
+
+def model_view(read, write, details=True, delete=None, export=False):
+    delete = write if delete is None else delete
+    return {
+        "index_view": only(read),
+        "details_view": only(read if details else NOBODY),
+        "create_view": only(write),
+        "edit_view": only(write),
+        "delete_view": only(delete, ok=302),
+        "action_view": only(delete, ok=302),
+        "export": only(read if export else NOBODY),
+        "ajax_update": only(NOBODY),
+        "ajax_lookup": only(NOBODY),
+    }
+
+
+# endpoint -> {role: expected status}; "anonymous" is checked separately
+EXPECTED = {
+    "public.index": {r: 302 for r in ROLES},
+    "admin.index": {**{r: 200 for r in ROLES}, "enumerator": 302},
+    "auth.login": {r: 302 for r in ROLES},
+    "auth.logout": {r: 302 for r in ROLES},
+    "interviewer.home": only(("enumerator",)),
+    "imports.index": only(READ_REF),
+    "imports.run": only(READ_REF),
+    "imports.status": only(READ_REF, ok=302),  # to the job's status
+    "sampling.index": only(READ_REF),
+    # POSTs without a form: write roles are sent back (302) or told the period does not exist (404)
+    "sampling.open_period": only(("admin", "supervisor"), ok=302),
+    "sampling.allocate": only(("admin", "supervisor"), ok=404),  # no month given
+    "sampling.override": only(("admin", "supervisor"), ok=404),
+    "sampling.draw": only(("admin", "supervisor"), ok=404),
+    "sampling.release": only(("admin", "supervisor"), ok=404),
+    "sampling.assign": only(("admin", "supervisor"), ok=404),
+    "sampling.settings": only(("admin", "supervisor"), ok=404),
+    "assignments.index": only(("admin", "supervisor")),
+    "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
+    "assignments.move_absent": only(("admin", "supervisor"), ok=302),
+    "assignments.history": only(("admin", "supervisor"), ok=404),  # no such assignment
+    # the jobs list is for admins and supervisors (officers are sent home); a job for them and its starter
+    "jobs.index": {**only(("admin", "supervisor")), "officer": 302},
+    "jobs.show": {**only(("admin", "supervisor")), "officer": 404},  # started by someone else
+    "jobs.status": {**only(("admin", "supervisor")), "officer": 404},
+}
+for prefix, spec in {
+    "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False),
+    "units": model_view(READ_REF, WRITE_REF),
+    "procedures": model_view(READ_REF, WRITE_REF),
+    "periods": model_view(READ_REF, READ_REF),
+    "users": model_view(("admin",), ("admin",), delete=NOBODY),
+    "audit": model_view(("admin", "auditor"), NOBODY),
+    "enumerators": model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
+    "coverage": {**model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
+                 "edit_view": only(NOBODY)},
+}.items():
+    EXPECTED.update({f"{prefix}.{name}": statuses for name, statuses in spec.items()})
+PUBLIC = {"static", "admin.static"}
+POST_ONLY_OK = {"auth.logout"}
+
+
+@pytest.fixture
+def sample_ids(app, users):
+    level = UnitLevel.get(UnitLevel.code == "xa")
+    unit = Unit.create(code="X01", name="UBND xã A", level=level)
+    procedure = Procedure.create(code="1.0001", name="Đăng ký khai sinh")
+    period = Period.create(month="2026-10")
+    done = JobRun.create(kind="import", title="u.csv", actor="admin", role="admin", status="done")
+    run = ImportRun.create(kind="units", filename="u.csv", report="{}", job=done)
+    job = JobRun.create(kind="sampling.draw", title="draw", actor="admin", role="admin")
+    from models import AuditRecord
+    audit_id = AuditRecord.select().first().id
+    from models import EnumeratorProfile
+    EnumeratorProfile.create(user=users["enumerator"])
+    return {"enumerators": users["enumerator"].id, "units": unit.id, "procedures": procedure.id, "periods": period.id, "users": users["officer"].id,
+            "audit": audit_id, "cases": 1, "run": run.id, "job": job.id}
+
+
+def _requests(app, ids):
+    """(endpoint, method, url) for every rule of the URL map."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        args = {}
+        if "export_type" in rule.arguments:
+            args["export_type"] = "csv"
+        if "run_id" in rule.arguments:
+            args["run_id"] = ids["job"] if rule.endpoint.startswith("jobs.") else ids["run"]
+        if "assignment_id" in rule.arguments:
+            args["assignment_id"] = 999
+        url = rule.build(args)[1]
+        view = rule.endpoint.split(".")[0]
+        if rule.endpoint.endswith(("edit_view", "details_view")):
+            url += f"?id={ids.get(view, 1)}"
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, method, url
+
+
+def test_every_endpoint_has_an_expectation(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - PUBLIC
+    assert endpoints - set(EXPECTED) == set(), "new pages must be added to EXPECTED"
+    assert set(EXPECTED) - endpoints == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_its_pages(app, sample_ids, role, auth):
+    client = app.test_client()
+    assert auth.login(role, client=client).status_code == 302
+    failures = []
+    for endpoint, method, url in _requests(app, sample_ids):
+        if endpoint == "auth.logout":
+            continue  # checked last: it ends the session
+        status = client.open(url, method=method).status_code
+        if status != EXPECTED[endpoint][role]:
+            failures.append(f"{method} {url}: {status}, expected {EXPECTED[endpoint][role]}")
+    assert failures == []
+    assert client.post("/logout").status_code == EXPECTED["auth.logout"][role]
+    assert client.get("/admin/").status_code == 302  # signed out
+
+
+def test_anonymous_users_are_sent_to_the_login_page(app, sample_ids, auth):
+    client = app.test_client()
+    for endpoint, method, url in _requests(app, sample_ids):
+        response = client.open(url, method=method)
+        if endpoint == "auth.login":
+            assert response.status_code == 200
+        elif endpoint in ("auth.logout", "public.index"):
+            assert response.status_code == 302
+        else:
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/login?next="), url
+
+
+def test_forbidden_page_is_explained_in_vietnamese(app, users, auth):
+    client = app.test_client()
+    auth.login("enumerator", client=client)
+    response = client.get("/admin/users/")
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.get_data(as_text=True)

@@ -1,0 +1,90 @@
+"""Data fixtures shared by the tests (a pytest plugin, loaded by conftest.py): reference data, a month of
+cases with known eligibility, enumerators, an allocated period."""
+import collections
+import json
+import random
+
+import pytest
+
+from models import EnumeratorProfile, EnumeratorUnit, Role, Roles, Unit, User
+
+UNITS = {"S01": 160, "S02": 60, "X01": 90, "X02": 12}
+FIELDS = {"1.000001": "Hộ tịch", "1.000003": "Xây dựng", "1.000004": "Lý lịch tư pháp"}
+
+
+def write_cases(path, month="10", start=0, phones=None):
+    """Cases for UNITS: mostly direct with a phone; some online, postal, immediate, phoneless. Returns
+    {unit: Counter(rule or "eligible")}."""
+    rng = random.Random(month)
+    lines = ["ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ngay_tra_ket_qua,so_dien_thoai"]
+    n = start
+    expected = collections.defaultdict(collections.Counter)
+    for unit, count in UNITS.items():
+        for i in range(count):
+            n += 1
+            kind = i % 10
+            procedure = "1.000002" if kind == 0 else rng.choice(list(FIELDS))
+            channel = {1: "truc_tuyen", 2: "buu_chinh"}.get(kind, "truc_tiep")
+            phone = "" if kind == 3 else (phones[n % len(phones)] if phones else f"09{n:08d}")
+            rule = {0: "immediate", 1: "online", 2: "postal", 3: "no_phone"}.get(kind, "eligible")
+            expected[unit][rule] += 1
+            lines.append(f"C{month}-{n:05d},{unit},{procedure},{channel},01/{month}/2026,15/{month}/2026,{phone}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return expected
+
+
+@pytest.fixture
+def reference_data(runner, fixture_file):
+    """Units and procedures from the sample files, imported through the command line."""
+    for kind in ("units", "procedures"):
+        result = runner.invoke(args=["import", kind, fixture_file(f"{kind}.csv")])
+        assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def imported_cases(runner, reference_data, fixture_file):
+    """The sample cases file imported (6 cases, 4 rows rejected)."""
+    result = runner.invoke(args=["import", "cases", fixture_file("cases.csv")])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def import_month(runner, reference_data, tmp_path):
+    """Import a month of cases (see write_cases); returns what write_cases expects."""
+    def load(month="10", start=0, phones=None):
+        path = tmp_path / f"cases-{month}-{start}.csv"
+        expected = write_cases(path, month, start, phones)
+        result = runner.invoke(args=["import", "cases", str(path)])
+        assert result.exit_code == 0, result.output
+        return expected
+    return load
+
+
+@pytest.fixture
+def month_data(import_month):
+    """October 2026 imported: {unit: Counter(rule or "eligible")}."""
+    return import_month()
+
+
+@pytest.fixture
+def enumerators(app, password_hash):
+    """dtv1-3 by phone, dtv4 face to face covering X01."""
+    role = Role.get_by_id(Roles.ENUMERATOR)
+    people = {}
+    for name, phone, f2f in (("dtv1", True, False), ("dtv2", True, False), ("dtv3", True, False),
+                             ("dtv4", False, True)):
+        user = User.create(username=name, full_name=name, role=role, password_hash=password_hash)
+        EnumeratorProfile.create(user=user, phone=phone, f2f=f2f)
+        people[name] = user
+    EnumeratorUnit.create(user=people["dtv4"], unit=Unit.get(Unit.code == "X01"))
+    return people
+
+
+@pytest.fixture
+def allocate(runner):
+    """Allocate a period through the command line; returns {unit code: allocation row}."""
+    def run(total=40, month="2026-10"):
+        result = runner.invoke(args=["sample", "allocate", "--period", month, "--total", str(total), "--json"])
+        assert result.exit_code == 0, result.output
+        return {row["unit"]: row for row in json.loads(result.output)}
+    return run

@@ -1,0 +1,46 @@
+"""Migrations from an empty database, on both backends; the audit table refuses changes."""
+import pytest
+from peewee import DatabaseError
+
+import migrations
+from models import connect_database
+
+EXPECTED_TABLES = {"audit_record", "case", "contact", "import_run", "period", "procedure", "role",
+                   "schema_migration", "unit", "unit_level", "user", "allocation", "sample_case",
+                   "enumerator_profile", "enumerator_unit", "assignment", "assignment_event", "job_run"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrade_from_empty_database(empty_database, backend):
+    database = connect_database(empty_database(backend))
+    assert database.get_tables() == []
+    applied = migrations.upgrade(database)
+    assert applied == ["0001_initial", "0002_sampling", "0003_job_runs"]
+    assert set(database.get_tables()) == EXPECTED_TABLES
+    assert migrations.upgrade(database) == []  # a second run applies nothing
+    roles = {r[0] for r in database.execute_sql("SELECT code FROM role").fetchall()}
+    assert roles == {"admin", "supervisor", "enumerator", "officer", "auditor"}
+    levels = {r[0] for r in database.execute_sql("SELECT code FROM unit_level").fetchall()}
+    assert levels == {"so", "xa", "huyen", "nganh_doc", "tinh"}
+    database.close()
+
+
+def test_cli_upgrade(make_app, empty_database, database_url):
+    backend = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    app = make_app(DATABASE_URL=empty_database(backend))
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and "0001_initial" in result.output
+    assert "up to date" in app.test_cli_runner().invoke(args=["db", "upgrade"]).output
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_record SET actor = 'mallory'",
+    "DELETE FROM audit_record",
+])
+def test_audit_table_refuses_update_and_delete(app, statement):
+    from models import Period, audit, db
+    Period.create(month="2026-10")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with db.atomic():
+            db.execute_sql(statement)
+    assert audit.verify()[0]
