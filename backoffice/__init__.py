@@ -1,4 +1,5 @@
 """The back office: Flask-Admin views for the Department of Home Affairs' staff."""
+
 from flask import Blueprint
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -11,17 +12,20 @@ from .base import HomeView
 from .cases import CaseView
 from .imports import ImportView
 from .jobs import JobView
+from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .sampling import AssignmentBoardView, SamplingView
-from .reference import (EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView,
-                        UserView)
 
 
 def init_app(app):
     # A blueprint without routes, so that the back office's templates (admin/…) are found.
     app.register_blueprint(Blueprint("backoffice", __name__, template_folder="templates"))
-    admin = Admin(app, name="SIPAS", url="/admin",
-                  index_view=HomeView(name=_l("Home"), url="/admin"),
-                  theme=Bootstrap4Theme(base_template="admin/sipas_base.html", swatch="flatly", fluid=True))
+    admin = Admin(
+        app,
+        name="SIPAS",
+        url="/admin",
+        index_view=HomeView(name=_l("Home"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/sipas_base.html", swatch="flatly", fluid=True),
+    )
     data = _l("Data")
     admin.add_view(CaseView(Case, name=_l("Cases"), category=data, endpoint="cases"))
     admin.add_view(ImportView(name=_l("Import"), category=data, endpoint="imports"))
@@ -29,10 +33,12 @@ def init_app(app):
     survey = _l("Sampling")
     admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
-    admin.add_view(EnumeratorProfileView(EnumeratorProfile, name=_l("Enumerators"), category=survey,
-                                         endpoint="enumerators"))
-    admin.add_view(EnumeratorUnitView(EnumeratorUnit, name=_l("Units covered face to face"), category=survey,
-                                      endpoint="coverage"))
+    admin.add_view(
+        EnumeratorProfileView(EnumeratorProfile, name=_l("Enumerators"), category=survey, endpoint="enumerators")
+    )
+    admin.add_view(
+        EnumeratorUnitView(EnumeratorUnit, name=_l("Units covered face to face"), category=survey, endpoint="coverage")
+    )
     admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
     lists = _l("Lists")
     admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))

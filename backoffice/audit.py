@@ -1,4 +1,5 @@
 """The audit trail, read-only, for administrators and auditors."""
+
 import json
 
 from flask_babel import lazy_gettext as _l
@@ -17,12 +18,34 @@ def _json(view, context, model, name):
 class AuditView(SecureModelView):
     permission = "audit"
     column_list = ("seq", "at", "actor", "role", "source", "action", "model", "object_id")
-    column_details_list = ("seq", "at", "actor", "role", "source", "action", "model", "object_id",
-                           "before", "after", "prev_hash", "hash")
-    column_labels = {"seq": "#", "at": _l("Time"), "actor": _l("User"), "role": _l("Role"),
-                     "source": _l("Source"), "action": _l("Action"), "model": _l("Object"),
-                     "object_id": _l("Object id"), "before": _l("Before"), "after": _l("After"),
-                     "prev_hash": _l("Previous hash"), "hash": _l("Hash")}
+    column_details_list = (
+        "seq",
+        "at",
+        "actor",
+        "role",
+        "source",
+        "action",
+        "model",
+        "object_id",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    )
+    column_labels = {
+        "seq": "#",
+        "at": _l("Time"),
+        "actor": _l("User"),
+        "role": _l("Role"),
+        "source": _l("Source"),
+        "action": _l("Action"),
+        "model": _l("Object"),
+        "object_id": _l("Object id"),
+        "before": _l("Before"),
+        "after": _l("After"),
+        "prev_hash": _l("Previous hash"),
+        "hash": _l("Hash"),
+    }
     column_default_sort = ("seq", True)
     column_sortable_list = ("seq",)
     column_filters = ("actor", "action", "model", "object_id", "source")

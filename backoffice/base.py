@@ -1,13 +1,14 @@
 """Role-gated base views: anonymous users go to the login page, other roles get 403."""
+
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.babel import Translations
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import FilterEqual
-from flask_admin.babel import Translations
-from flask_wtf import FlaskForm
-from flask_wtf.form import _Auto
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from peewee import IntegrityError
 
 from models import Case, Contact, ImportRun, Procedure, Unit, db

@@ -1,8 +1,9 @@
 """The cases list: built for a million rows (indexed filters, prefix search on the code)."""
+
 import datetime
 
-from flask_admin.model import typefmt
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, BooleanEqualFilter, FilterEqual
+from flask_admin.model import typefmt
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -56,11 +57,18 @@ def _late(view, context, model, name):
 class CaseView(SecureModelView):
     permission = "cases"
     can_view_details = False
-    column_list = ("code", "unit", "procedure", "channel", "received_at", "due_at", "returned_at",
-                   "is_late", "phone")
-    column_labels = {"code": _l("Case code"), "unit": _l("Unit"), "procedure": _l("Procedure"),
-                     "channel": _l("Channel"), "received_at": _l("Received"), "due_at": _l("Due"),
-                     "returned_at": _l("Returned"), "is_late": _l("Late"), "phone": _l("Phone")}
+    column_list = ("code", "unit", "procedure", "channel", "received_at", "due_at", "returned_at", "is_late", "phone")
+    column_labels = {
+        "code": _l("Case code"),
+        "unit": _l("Unit"),
+        "procedure": _l("Procedure"),
+        "channel": _l("Channel"),
+        "received_at": _l("Received"),
+        "due_at": _l("Due"),
+        "returned_at": _l("Returned"),
+        "is_late": _l("Late"),
+        "phone": _l("Phone"),
+    }
     column_sortable_list = ("code", "received_at", "returned_at")
     column_default_sort = ("id", True)
     column_searchable_list = ("code",)
@@ -71,8 +79,10 @@ class CaseView(SecureModelView):
         "unit": lambda v, c, m, n: m.unit.name,
         "procedure": lambda v, c, m, n: m.procedure.name,
     }
-    column_type_formatters = {**typefmt.BASE_FORMATTERS,
-                              datetime.datetime: lambda view, value, name: value.strftime("%d/%m/%Y %H:%M")}
+    column_type_formatters = {
+        **typefmt.BASE_FORMATTERS,
+        datetime.datetime: lambda view, value, name: value.strftime("%d/%m/%Y %H:%M"),
+    }
 
     def search_placeholder(self):
         return _("Case code, or its beginning")
@@ -82,15 +92,19 @@ class CaseView(SecureModelView):
         return [
             LiveFilterEqual(Case.unit, _l("Unit"), options=_unit_options),
             MonthFilter(Case.returned_at, _l("Returned")),
-            FilterEqual(Case.channel, _l("Channel"), options=[(k, v) for k, v in CHANNEL_LABELS.items()]),
+            FilterEqual(Case.channel, _l("Channel"), options=list(CHANNEL_LABELS.items())),
             BooleanEqualFilter(Case.is_late, _l("Late")),
         ]
 
     def get_query(self):
-        return (Case.select(Case, Unit.name, Procedure.name, Contact.phone_enc)
-                .join(Unit, on=(Case.unit == Unit.id)).switch(Case)
-                .join(Procedure, on=(Case.procedure == Procedure.id)).switch(Case)
-                .join(Contact, JOIN.LEFT_OUTER, on=(Contact.case == Case.id), attr="contact_row"))
+        return (
+            Case.select(Case, Unit.name, Procedure.name, Contact.phone_enc)
+            .join(Unit, on=(Case.unit == Unit.id))
+            .switch(Case)
+            .join(Procedure, on=(Case.procedure == Procedure.id))
+            .switch(Case)
+            .join(Contact, JOIN.LEFT_OUTER, on=(Contact.case == Case.id), attr="contact_row")
+        )
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         """Count and page on the case table alone (indexed), then fetch the page's rows with joins."""

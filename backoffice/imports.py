@@ -1,4 +1,5 @@
 """Upload of an import file: it runs as a background job with a progress bar, then shows its report."""
+
 import os
 
 from flask import abort, current_app, redirect, url_for
@@ -20,9 +21,13 @@ KIND_LABELS = {"units": _l("Units"), "procedures": _l("Procedures"), "cases": _l
 
 class UploadForm(FlaskForm):
     kind = SelectField(_l("What the file contains"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
-    file = FileField(_l("File (CSV or XLSX)"), validators=[
-        FileRequired(_l("Choose a file.")),
-        FileAllowed(["csv", "xlsx"], _l("Only CSV or XLSX files can be imported."))])
+    file = FileField(
+        _l("File (CSV or XLSX)"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["csv", "xlsx"], _l("Only CSV or XLSX files can be imported.")),
+        ],
+    )
 
 
 def upload_path(run_id):
@@ -47,8 +52,9 @@ class ImportView(SecureBaseView):
             upload.save(path)
             run.file_sha256 = file_sha256(path)
             title = f"{KIND_LABELS[run.kind]}: {run.filename}"
-            job = start(JobKinds.IMPORT, {"run_id": run.id}, title=title,
-                        return_to=url_for(".run", run_id=run.id), upload=path)
+            job = start(
+                JobKinds.IMPORT, {"run_id": run.id}, title=title, return_to=url_for(".run", run_id=run.id), upload=path
+            )
             if job is None:  # nothing was started: forget the upload and its run
                 os.remove(path)
                 run.delete_instance()
@@ -56,16 +62,26 @@ class ImportView(SecureBaseView):
             run.job = job
             run.save()
             return redirect(url_for(".run", run_id=run.id))
-        return self.render("admin/import_upload.html", form=form, runs=list(ImportRun.recent()),
-                           kinds=KIND_LABELS, statuses=STATUS_LABELS)
+        return self.render(
+            "admin/import_upload.html",
+            form=form,
+            runs=list(ImportRun.recent()),
+            kinds=KIND_LABELS,
+            statuses=STATUS_LABELS,
+        )
 
     @expose("/<int:run_id>")
     def run(self, run_id):
         run = ImportRun.get_or_none(ImportRun.id == run_id)
         if run is None or run.job is None:
             abort(404)
-        return self.render("admin/import_run.html", run=run, job=run.job, kinds=KIND_LABELS,
-                           report=run.report_dict() if run.job.ok else None)
+        return self.render(
+            "admin/import_run.html",
+            run=run,
+            job=run.job,
+            kinds=KIND_LABELS,
+            report=run.report_dict() if run.job.ok else None,
+        )
 
     @expose("/<int:run_id>/status")
     def status(self, run_id):

@@ -1,4 +1,5 @@
 """Background jobs in the back office: the recent jobs list, and one job's progress then result."""
+
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
@@ -10,8 +11,13 @@ from models import JobKinds, JobRun, JobStatus, Roles
 
 from .base import SecureBaseView
 
-STATUS_LABELS = {JobStatus.QUEUED: _l("Queued"), JobStatus.RUNNING: _l("Running"), JobStatus.DONE: _l("Done"),
-                 JobStatus.REFUSED: _l("Refused"), JobStatus.FAILED: _l("Failed")}
+STATUS_LABELS = {
+    JobStatus.QUEUED: _l("Queued"),
+    JobStatus.RUNNING: _l("Running"),
+    JobStatus.DONE: _l("Done"),
+    JobStatus.REFUSED: _l("Refused"),
+    JobStatus.FAILED: _l("Failed"),
+}
 KIND_LABELS = {
     JobKinds.IMPORT: _l("Import"),
     JobKinds.SAMPLING_ALLOCATE: _l("Allocation"),
@@ -28,11 +34,23 @@ def start(kind, params, *, title, return_to, upload=None):
     """Start a job on behalf of the current user; its JobRun, or None (with a message shown) when the
     job queue cannot be reached, in which case nothing was started."""
     try:
-        return jobs.start(kind, params, actor=current_user.username, role=current_user.role_id, title=title,
-                          return_to=return_to, upload=upload)
+        return jobs.start(
+            kind,
+            params,
+            actor=current_user.username,
+            role=current_user.role_id,
+            title=title,
+            return_to=return_to,
+            upload=upload,
+        )
     except jobs.QueueUnavailable:
-        flash(_("The job queue is not available, so nothing was started; try again in a moment or tell "
-                "the administrator."), "error")
+        flash(
+            _(
+                "The job queue is not available, so nothing was started; try again in a moment or tell "
+                "the administrator."
+            ),
+            "error",
+        )
         return None
 
 

@@ -1,4 +1,5 @@
 """Back-office views of units, procedures, periods and users."""
+
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,9 +19,15 @@ def _level_options():
 class UnitView(SecureModelView):
     permission = "units"
     column_list = ("code", "name", "level", "parent", "active")
-    column_labels = {"code": _l("Code"), "name": _l("Name"), "level": _l("Level"),
-                     "parent": _l("Parent unit"), "active": _l("Active"),
-                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_labels = {
+        "code": _l("Code"),
+        "name": _l("Name"),
+        "level": _l("Level"),
+        "parent": _l("Parent unit"),
+        "active": _l("Active"),
+        "created_at": _l("Created"),
+        "updated_at": _l("Updated"),
+    }
     column_searchable_list = ("code", "name")
     column_sortable_list = ("code", "name")
     column_default_sort = "code"
@@ -29,21 +36,32 @@ class UnitView(SecureModelView):
 
     def get_query(self):
         parent = Unit.alias()
-        return (Unit.select(Unit, UnitLevel, parent).join(UnitLevel).switch(Unit)
-                .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id), attr="parent"))
+        return (
+            Unit.select(Unit, UnitLevel, parent)
+            .join(UnitLevel)
+            .switch(Unit)
+            .join(parent, JOIN.LEFT_OUTER, on=(Unit.parent == parent.id), attr="parent")
+        )
 
     @property
     def column_filters(self):
-        return [LiveFilterEqual(Unit.level, _l("Level"), options=_level_options),
-                BooleanEqualFilter(Unit.active, _l("Active"))]
+        return [
+            LiveFilterEqual(Unit.level, _l("Level"), options=_level_options),
+            BooleanEqualFilter(Unit.active, _l("Active")),
+        ]
 
 
 class ProcedureView(SecureModelView):
     permission = "procedures"
     column_list = ("code", "name", "field", "immediate_result")
-    column_labels = {"code": _l("Code"), "name": _l("Name"), "field": _l("Field"),
-                     "immediate_result": _l("Immediate result"),
-                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_labels = {
+        "code": _l("Code"),
+        "name": _l("Name"),
+        "field": _l("Field"),
+        "immediate_result": _l("Immediate result"),
+        "created_at": _l("Created"),
+        "updated_at": _l("Updated"),
+    }
     column_searchable_list = ("code", "name", "field")
     column_sortable_list = ("code", "name", "field")
     column_default_sort = "code"
@@ -54,8 +72,13 @@ class ProcedureView(SecureModelView):
 class PeriodView(SecureModelView):
     permission = "periods"
     column_list = ("month", "status", "note")
-    column_labels = {"month": _l("Month (YYYY-MM)"), "status": _l("Status"), "note": _l("Note"),
-                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_labels = {
+        "month": _l("Month (YYYY-MM)"),
+        "status": _l("Status"),
+        "note": _l("Note"),
+        "created_at": _l("Created"),
+        "updated_at": _l("Updated"),
+    }
     column_default_sort = ("month", True)
     form_columns = ("month", "status", "note")
     form_overrides = {"status": SelectField}
@@ -74,14 +97,23 @@ class PeriodView(SecureModelView):
 class UserView(SecureModelView):
     permission = "users"
     column_list = ("username", "full_name", "role", "active", "last_login_at", "locked_until")
-    column_labels = {"username": _l("Username"), "full_name": _l("Full name"), "role": _l("Role"),
-                     "active": _l("Active"), "last_login_at": _l("Last sign-in"),
-                     "locked_until": _l("Locked until"), "password": _l("New password"),
-                     "created_at": _l("Created"), "updated_at": _l("Updated")}
+    column_labels = {
+        "username": _l("Username"),
+        "full_name": _l("Full name"),
+        "role": _l("Role"),
+        "active": _l("Active"),
+        "last_login_at": _l("Last sign-in"),
+        "locked_until": _l("Locked until"),
+        "password": _l("New password"),
+        "created_at": _l("Created"),
+        "updated_at": _l("Updated"),
+    }
     column_searchable_list = ("username", "full_name")
     column_details_exclude_list = ("password_hash", "failed_logins")
     form_columns = ("username", "full_name", "role", "active", "locked_until")
-    form_extra_fields = {"password": PasswordField(_l("New password"), validators=[Optional(), Length(min=10, max=200)])}
+    form_extra_fields = {
+        "password": PasswordField(_l("New password"), validators=[Optional(), Length(min=10, max=200)])
+    }
     can_delete = False
 
     def get_query(self):
@@ -100,8 +132,12 @@ class EnumeratorProfileView(SecureModelView):
 
     permission = "assignments"
     column_list = ("user", "phone", "f2f", "available")
-    column_labels = {"user": _l("Enumerator"), "phone": _l("Phone"), "f2f": _l("Face to face"),
-                     "available": _l("Available")}
+    column_labels = {
+        "user": _l("Enumerator"),
+        "phone": _l("Phone"),
+        "f2f": _l("Face to face"),
+        "available": _l("Available"),
+    }
     form_columns = ("user", "phone", "f2f", "available")
     can_view_details = False
 

@@ -1,5 +1,6 @@
 """Supervisor screens: the allocation table with allocate/override/draw/release/assign, and the
 assignment board."""
+
 import json
 
 from flask import abort, flash, redirect, request, url_for
@@ -7,14 +8,24 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from peewee import fn
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from peewee import fn
-
 from fieldwork import enumerators, unit_progress
-from models import (Allocation, Assignment, AssignmentEvent, AssignmentStatus, Case, JobKinds, Modes, Period,
-                    SampleCase, Unit, User)
+from models import (
+    Allocation,
+    Assignment,
+    AssignmentEvent,
+    AssignmentStatus,
+    Case,
+    JobKinds,
+    Modes,
+    Period,
+    SampleCase,
+    Unit,
+    User,
+)
 from sampling.assignment import move_open_work, reassign
 from sampling.messages import RULE_LABELS, describe
 from sampling.service import SamplingError, release_proposals
@@ -26,7 +37,9 @@ from .jobs import follow, start
 
 
 class AllocateForm(FlaskForm):
-    total = IntegerField(_l("Interviews to complete this month"), validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+    total = IntegerField(
+        _l("Interviews to complete this month"), validators=[InputRequired(), NumberRange(min=0, max=10_000_000)]
+    )
 
 
 class OverrideForm(FlaskForm):
@@ -37,14 +50,16 @@ class OverrideForm(FlaskForm):
 
 
 class DrawForm(FlaskForm):
-    seed = StringField(_l("Seed (leave empty for a random one)"), validators=[Optional(), Length(max=64),
-                                                                              Regexp(r"^[\w\-.:]*$")])
+    seed = StringField(
+        _l("Seed (leave empty for a random one)"), validators=[Optional(), Length(max=64), Regexp(r"^[\w\-.:]*$")]
+    )
     redo = BooleanField(_l("Redo the draw (replaces the sample; only before any assignment)"))
 
 
 class SettingsForm(FlaskForm):
-    settings = TextAreaField(_l("Settings of this period (JSON, merged over the defaults)"),
-                             validators=[DataRequired(), Length(max=5000)])
+    settings = TextAreaField(
+        _l("Settings of this period (JSON, merged over the defaults)"), validators=[DataRequired(), Length(max=5000)]
+    )
 
 
 class PeriodForm(FlaskForm):
@@ -78,22 +93,39 @@ class SamplingView(SecureBaseView):
             for a in Allocation.select().where(Allocation.period == period):
                 done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in Modes.ALL)
                 closed = sum(progress.get((a.unit_id, m), {}).get("closed", 0) for m in Modes.ALL)
-                rows.append({"a": a, "unit": codes[a.unit_id], "excluded": a.excluded_dict(), "completed": done,
-                             "progress": round(100 * done / a.quota) if a.quota else 0,
-                             "rate": round(100 * done / closed) if closed else None,
-                             "proposal": live.get(a.unit_id, 0)})
+                rows.append(
+                    {
+                        "a": a,
+                        "unit": codes[a.unit_id],
+                        "excluded": a.excluded_dict(),
+                        "completed": done,
+                        "progress": round(100 * done / a.quota) if a.quota else 0,
+                        "rate": round(100 * done / closed) if closed else None,
+                        "proposal": live.get(a.unit_id, 0),
+                    }
+                )
             rows.sort(key=lambda r: r["unit"].code)
             for key in ("cases", "eligible", "quota", "issued", "reserve"):
                 totals[key] = sum(getattr(r["a"], key) for r in rows)
             totals["completed"] = sum(r["completed"] for r in rows)
         can_write = permissions.can_write(_role(), self.permission)
         current = json.dumps(merged(period.settings), ensure_ascii=False, indent=1, sort_keys=True) if period else ""
-        return self.render("admin/sampling.html", periods=periods, period=period, rows=rows, totals=totals,
-                           settings_form=SettingsForm(settings=(period.settings or "{}") if period else "{}"),
-                           current_settings=current,
-                           rules=RULES, rule_labels=RULE_LABELS, can_write=can_write,
-                           allocate_form=AllocateForm(total=period.total if period else None),
-                           draw_form=DrawForm(), override_form=OverrideForm(), period_form=PeriodForm())
+        return self.render(
+            "admin/sampling.html",
+            periods=periods,
+            period=period,
+            rows=rows,
+            totals=totals,
+            settings_form=SettingsForm(settings=(period.settings or "{}") if period else "{}"),
+            current_settings=current,
+            rules=RULES,
+            rule_labels=RULE_LABELS,
+            can_write=can_write,
+            allocate_form=AllocateForm(total=period.total if period else None),
+            draw_form=DrawForm(),
+            override_form=OverrideForm(),
+            period_form=PeriodForm(),
+        )
 
     @expose("/open", methods=["POST"])
     def open_period(self):
@@ -145,16 +177,25 @@ class SamplingView(SecureBaseView):
         if period.drawn_at:
             flash(describe(SamplingError("drawn")), "error")
             return redirect(self._back(period))
-        return follow(start(JobKinds.SAMPLING_ALLOCATE, {"period_id": period.id, "total": form.total.data},
-                            title=_("Allocation of %(m)s", m=period.month), return_to=self._back(period)),
-                      self._back(period))
+        return follow(
+            start(
+                JobKinds.SAMPLING_ALLOCATE,
+                {"period_id": period.id, "total": form.total.data},
+                title=_("Allocation of %(m)s", m=period.month),
+                return_to=self._back(period),
+            ),
+            self._back(period),
+        )
 
     @expose("/override", methods=["POST"])
     def override(self):
         period = self._form_period()
         form = OverrideForm()
-        row = Allocation.get_or_none((Allocation.period == period) & (Allocation.unit == form.unit.data)) \
-            if form.unit.data else None
+        row = (
+            Allocation.get_or_none((Allocation.period == period) & (Allocation.unit == form.unit.data))
+            if form.unit.data
+            else None
+        )
         if not form.validate_on_submit() or row is None or (form.quota.data is None and not form.clear.data):
             flash(_("A quota override needs the unit, a quota and a written reason of at least 5 characters."), "error")
             return redirect(self._back(period))
@@ -162,9 +203,15 @@ class SamplingView(SecureBaseView):
         if period.drawn_at or (quota is not None and quota > row.eligible):
             flash(describe(SamplingError("drawn" if period.drawn_at else "quota_range")), "error")
             return redirect(self._back(period))
-        return follow(start(JobKinds.SAMPLING_OVERRIDE, {"period_id": period.id, "unit_id": row.unit_id,
-                                                         "quota": quota, "reason": form.reason.data},
-                            title=_("Quota override"), return_to=self._back(period)), self._back(period))
+        return follow(
+            start(
+                JobKinds.SAMPLING_OVERRIDE,
+                {"period_id": period.id, "unit_id": row.unit_id, "quota": quota, "reason": form.reason.data},
+                title=_("Quota override"),
+                return_to=self._back(period),
+            ),
+            self._back(period),
+        )
 
     @expose("/draw", methods=["POST"])
     def draw(self):
@@ -173,10 +220,15 @@ class SamplingView(SecureBaseView):
         if not form.validate_on_submit():
             flash(_("A seed may contain only letters, digits and - _ . :"), "error")
             return redirect(self._back(period))
-        return follow(start(JobKinds.SAMPLING_DRAW, {"period_id": period.id, "seed": form.seed.data or None,
-                                                     "redo": form.redo.data},
-                            title=_("Draw of %(m)s", m=period.month), return_to=self._back(period)),
-                      self._back(period))
+        return follow(
+            start(
+                JobKinds.SAMPLING_DRAW,
+                {"period_id": period.id, "seed": form.seed.data or None, "redo": form.redo.data},
+                title=_("Draw of %(m)s", m=period.month),
+                return_to=self._back(period),
+            ),
+            self._back(period),
+        )
 
     @expose("/release", methods=["POST"])
     def release(self):
@@ -184,15 +236,28 @@ class SamplingView(SecureBaseView):
         unit_id = request.form.get("unit", type=int)
         if unit_id is not None and Unit.get_or_none(Unit.id == unit_id) is None:
             abort(404)
-        return follow(start(JobKinds.SAMPLING_RELEASE, {"period_id": period.id, "unit_id": unit_id},
-                            title=_("Release of reserve"), return_to=self._back(period)), self._back(period))
+        return follow(
+            start(
+                JobKinds.SAMPLING_RELEASE,
+                {"period_id": period.id, "unit_id": unit_id},
+                title=_("Release of reserve"),
+                return_to=self._back(period),
+            ),
+            self._back(period),
+        )
 
     @expose("/assign", methods=["POST"])
     def assign(self):
         period = self._form_period()
-        return follow(start(JobKinds.SAMPLING_ASSIGN, {"period_id": period.id},
-                            title=_("Assignment of %(m)s", m=period.month),
-                            return_to=url_for("assignments.index", period=period.month)), self._back(period))
+        return follow(
+            start(
+                JobKinds.SAMPLING_ASSIGN,
+                {"period_id": period.id},
+                title=_("Assignment of %(m)s", m=period.month),
+                return_to=url_for("assignments.index", period=period.month),
+            ),
+            self._back(period),
+        )
 
 
 class BoardFilter(FlaskForm):
@@ -202,11 +267,16 @@ class BoardFilter(FlaskForm):
     period = SelectField(_l("Period"), validate_choice=False)
     enumerator = SelectField(_l("Enumerator"), validate_choice=False)
     unit = SelectField(_l("Unit"), validate_choice=False)
-    mode = SelectField(_l("Mode"), choices=[("", "—"), (Modes.PHONE, _l("Phone")), (Modes.F2F, _l("Face to face"))],
-                       validate_choice=False)
-    status = SelectField(_l("Status"), choices=[("", "—"), (AssignmentStatus.OPEN, _l("Open")),
-                                                (AssignmentStatus.CLOSED, _l("Closed"))],
-                         validate_choice=False)
+    mode = SelectField(
+        _l("Mode"),
+        choices=[("", "—"), (Modes.PHONE, _l("Phone")), (Modes.F2F, _l("Face to face"))],
+        validate_choice=False,
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[("", "—"), (AssignmentStatus.OPEN, _l("Open")), (AssignmentStatus.CLOSED, _l("Closed"))],
+        validate_choice=False,
+    )
 
 
 class MoveForm(FlaskForm):
@@ -227,15 +297,20 @@ class AssignmentBoardView(SecureBaseView):
         form = BoardFilter(request.args)
         periods = [p.month for p in Period.select().where(Period.drawn_at.is_null(False)).order_by(Period.month.desc())]
         form.period.choices = [(m, m) for m in periods]
-        form.enumerator.choices = [("", "—")] + [(str(uid), p.username)
-                                                 for uid, p in sorted(people.items(), key=lambda x: x[1].username)]
+        form.enumerator.choices = [("", "—")] + [
+            (str(uid), p.username) for uid, p in sorted(people.items(), key=lambda x: x[1].username)
+        ]
         units = list(Unit.select().order_by(Unit.code))
         form.unit.choices = [("", "—")] + [(str(u.id), f"{u.code} – {u.name}") for u in units]
         month = form.period.data or (periods[0] if periods else None)
         period = Period.get_or_none(Period.month == month) if month else None
-        query = (Assignment.select(Assignment, SampleCase, Case.code, User.username)
-                 .join(SampleCase).join(Case, on=(SampleCase.case == Case.id)).switch(Assignment)
-                 .join(User, on=(Assignment.enumerator == User.id)))
+        query = (
+            Assignment.select(Assignment, SampleCase, Case.code, User.username)
+            .join(SampleCase)
+            .join(Case, on=(SampleCase.case == Case.id))
+            .switch(Assignment)
+            .join(User, on=(Assignment.enumerator == User.id))
+        )
         query = query.where(SampleCase.period == (period.id if period else 0))
         for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
             value = request.args.get(field, "")
@@ -247,20 +322,38 @@ class AssignmentBoardView(SecureBaseView):
             query = query.where(Assignment.status == form.status.data)
         total = query.count()
         page = max(request.args.get("page", 1, type=int), 1)
-        rows = list(query.order_by(User.username, SampleCase.unit, SampleCase.rank)
-                    .limit(self.PAGE).offset((page - 1) * self.PAGE))
+        rows = list(
+            query.order_by(User.username, SampleCase.unit, SampleCase.rank)
+            .limit(self.PAGE)
+            .offset((page - 1) * self.PAGE)
+        )
         load = {}
         if period:
-            for name, status, n in (Assignment.select(User.username, Assignment.status, fn.COUNT(Assignment.id))
-                                    .join(User, on=(Assignment.enumerator == User.id)).switch(Assignment)
-                                    .join(SampleCase).where(SampleCase.period == period)
-                                    .group_by(User.username, Assignment.status).tuples()):
+            for name, status, n in (
+                Assignment.select(User.username, Assignment.status, fn.COUNT(Assignment.id))
+                .join(User, on=(Assignment.enumerator == User.id))
+                .switch(Assignment)
+                .join(SampleCase)
+                .where(SampleCase.period == period)
+                .group_by(User.username, Assignment.status)
+                .tuples()
+            ):
                 load.setdefault(name, {AssignmentStatus.OPEN: 0, AssignmentStatus.CLOSED: 0})[status] = n
         codes = {u.id: u.code for u in units}
-        return self.render("admin/assignments.html", form=form, rows=rows, total=total, page=page,
-                           pages=(total + self.PAGE - 1) // self.PAGE, people=people, load=load, codes=codes,
-                           period=period, move_form=MoveForm(),
-                           can_write=permissions.can_write(_role(), self.permission))
+        return self.render(
+            "admin/assignments.html",
+            form=form,
+            rows=rows,
+            total=total,
+            page=page,
+            pages=(total + self.PAGE - 1) // self.PAGE,
+            people=people,
+            load=load,
+            codes=codes,
+            period=period,
+            move_form=MoveForm(),
+            can_write=permissions.can_write(_role(), self.permission),
+        )
 
     def _back(self):
         target = request.form.get("back", "")
@@ -287,8 +380,14 @@ class AssignmentBoardView(SecureBaseView):
             flash(_("Choose the absent enumerator."), "error")
             return redirect(self._back())
         moved, stuck = move_open_work(form.from_user.data, form.reason.data or None)
-        flash(_("%(n)d open assignment(s) moved to colleagues; %(stuck)d had no suitable colleague.",
-                n=moved, stuck=stuck), "success" if not stuck else "warning")
+        flash(
+            _(
+                "%(n)d open assignment(s) moved to colleagues; %(stuck)d had no suitable colleague.",
+                n=moved,
+                stuck=stuck,
+            ),
+            "success" if not stuck else "warning",
+        )
         return redirect(self._back())
 
     @expose("/<int:assignment_id>")

@@ -10,6 +10,7 @@ import wrote (case, contact, audit_record) into a second database migrated the s
 ratio = import rows/s ÷ raw rows/s, rows = N cases. PostgreSQL: env BENCH_POSTGRES_URL
 (default postgresql://postgres@127.0.0.1:5432/test), on which scratch databases are made and dropped.
 """
+
 import argparse
 import csv
 import datetime
@@ -28,21 +29,38 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
-from demo import data as demo_data  # noqa: E402
-
 from scratch import PG_URL, pg_available, scratch_url  # noqa: E402
 from scratch import pg_admin as _pg_admin  # noqa: E402
 from scratch import pg_connect as _pg_connect  # noqa: E402
+
+from demo import data as demo_data  # noqa: E402
+
 PG_NAMES = ("sipas_bench", "sipas_bench_raw")
 TABLES = ("case", "contact", "audit_record")  # the tables a case import writes, in insertion order
 KEYS = {"SECRET_KEY": "bench-secret-key-" + "s" * 40, "PII_KEY": "bench-pii-key-" + "p" * 40}
-HEADER = ["Mã hồ sơ", "Mã đơn vị", "Mã thủ tục", "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả",
-          "Ngày trả kết quả", "Họ tên", "Số điện thoại", "Email", "Cán bộ tiếp nhận", "Cán bộ xử lý"]
-CHANNELS = ["truc_tiep"] * 5 + ["Trực tiếp"] * 3 + ["direct", "truc_tuyen", "truc_tuyen", "Trực tuyến",
-                                                    "online", "buu_chinh", "Bưu chính công ích"]
+HEADER = [
+    "Mã hồ sơ",
+    "Mã đơn vị",
+    "Mã thủ tục",
+    "Hình thức nộp",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày trả kết quả",
+    "Họ tên",
+    "Số điện thoại",
+    "Email",
+    "Cán bộ tiếp nhận",
+    "Cán bộ xử lý",
+]
+CHANNELS = (
+    ["truc_tiep"] * 5
+    + ["Trực tiếp"] * 3
+    + ["direct", "truc_tuyen", "truc_tuyen", "Trực tuyến", "online", "buu_chinh", "Bưu chính công ích"]
+)
 
 
 # --- generation -------------------------------------------------------------------------------
+
 
 def _date(dt, style):
     if style < 0.7:
@@ -77,9 +95,12 @@ def case_rows(n, unit_rows, procedure_rows, seed=2026):
     for p in procedure_rows:
         by_kind.setdefault(p[5], []).append(p)
     units = [(u[0], by_kind["so" if u[2] in ("so", "tinh") else u[2]]) for u in unit_rows]
-    names = [f"{f} {m} {g}" for f in demo_data.FAMILY for m, g in
-             [(m, g) for m in demo_data.MIDDLE_M for g in demo_data.GIVEN_M]
-             + [(m, g) for m in demo_data.MIDDLE_F for g in demo_data.GIVEN_F]]
+    names = [
+        f"{f} {m} {g}"
+        for f in demo_data.FAMILY
+        for m, g in [(m, g) for m in demo_data.MIDDLE_M for g in demo_data.GIVEN_M]
+        + [(m, g) for m in demo_data.MIDDLE_F for g in demo_data.GIVEN_F]
+    ]
     names += [c.format(t, p) for c in demo_data.COMPANY for t in demo_data.TRADE for p in demo_data.PLACE]
     officers = [f"CB{i:04d}" for i in range(1, 400)]
     start = datetime.datetime(2026, 1, 1, 7)
@@ -101,10 +122,20 @@ def case_rows(n, unit_rows, procedure_rows, seed=2026):
         style = rng.random()
         name = rng.choice(names)
         email = f"{name.rsplit(' ', 1)[-1].lower()}{rng.randrange(1000)}@example.vn" if rng.random() < 0.2 else ""
-        yield (f"000.00.{unit}.H{rng.randrange(10, 60)}-{received:%y%m%d}-{i + 1:07d}",
-               unit if rng.random() >= 0.001 else "X999", proc[0], rng.choice(CHANNELS),
-               _date(received, style), _date(due, style), _date(returned, style) if returned else "",
-               name, _phone(rng), email, rng.choice(officers), rng.choice(officers))
+        yield (
+            f"000.00.{unit}.H{rng.randrange(10, 60)}-{received:%y%m%d}-{i + 1:07d}",
+            unit if rng.random() >= 0.001 else "X999",
+            proc[0],
+            rng.choice(CHANNELS),
+            _date(received, style),
+            _date(due, style),
+            _date(returned, style) if returned else "",
+            name,
+            _phone(rng),
+            email,
+            rng.choice(officers),
+            rng.choice(officers),
+        )
 
 
 def generate(folder, n):
@@ -113,8 +144,11 @@ def generate(folder, n):
     unit_rows, procedure_rows = demo_data.units(rng), demo_data.procedures(rng)
     paths = {k: os.path.join(folder, f"{k}.csv") for k in ("units", "procedures", "cases")}
     demo_data.write_csv(paths["units"], ["ma_don_vi", "ten_don_vi", "cap", "ma_don_vi_cha"], unit_rows)
-    demo_data.write_csv(paths["procedures"], ["ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "tra_ket_qua_ngay"],
-                        [(c, name, f, "x" if imm else "") for c, name, f, imm, _d, _k in procedure_rows])
+    demo_data.write_csv(
+        paths["procedures"],
+        ["ma_thu_tuc", "ten_thu_tuc", "linh_vuc", "tra_ket_qua_ngay"],
+        [(c, name, f, "x" if imm else "") for c, name, f, imm, _d, _k in procedure_rows],
+    )
     with open(paths["cases"], "w", newline="", encoding="utf-8-sig", buffering=1 << 20) as f:
         writer = csv.writer(f, delimiter=";")
         writer.writerow(HEADER)
@@ -124,6 +158,7 @@ def generate(folder, n):
 
 # --- databases --------------------------------------------------------------------------------
 
+
 def drop_pg_databases():
     for name in PG_NAMES:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -131,12 +166,14 @@ def drop_pg_databases():
 
 # --- the import, in a child process -----------------------------------------------------------
 
+
 def child(url, folder):
     """Import the reference lists, then time the case import; print a JSON line of figures."""
     os.environ["SIPAS_INSTANCE"] = os.path.join(folder, "instance")
     from core import create_app
     from importing import import_file
     from models import AuditRecord, db
+
     app = create_app({"DATABASE_URL": url, "SIPAS_ENV": "development", **KEYS})
     with app.app_context():
         for kind in ("units", "procedures"):
@@ -146,21 +183,35 @@ def child(url, folder):
         report = import_file("cases", os.path.join(folder, "cases.csv"))
         seconds = time.perf_counter() - started
         db.close()
-    print(json.dumps({"seconds": seconds, "first_seq": first_seq, "created": report.created,
-                      "updated": report.updated, "rejected": report.rejected_total,
-                      "warnings": report.warnings_total,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "first_seq": first_seq,
+                "created": report.created,
+                "updated": report.updated,
+                "rejected": report.rejected_total,
+                "warnings": report.warnings_total,
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def run_import(url, folder):
     if url.startswith("postgres"):
         _pg_admin("CHECKPOINT")  # start both timings with no dirty buffers
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", url, folder],
-                         stdout=subprocess.PIPE, check=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), "--child", url, folder],
+        stdout=subprocess.PIPE,
+        check=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 # --- the raw baseline -------------------------------------------------------------------------
+
 
 def _conditions(first_seq):
     """Per table, the WHERE selecting the rows written by the case import."""
@@ -170,6 +221,7 @@ def _conditions(first_seq):
 def raw_sqlite(src_url, dst_url, first_seq, chunk=20_000):
     """Seconds for executemany of the import's rows into `dst`, in one transaction."""
     from models.base import SQLITE_PRAGMAS
+
     src = sqlite3.connect(src_url.split("sqlite:///", 1)[1])
     dst = sqlite3.connect(dst_url.split("sqlite:///", 1)[1], isolation_level=None)
     for key, value in SQLITE_PRAGMAS.items():
@@ -209,8 +261,9 @@ def raw_postgres(src_url, dst_url, first_seq, folder):
     where = _conditions(first_seq)
     dumps = []
     with src.cursor() as cur:
-        for table, cond in [("unit", ""), ("procedure", ""), ("audit_record", f"WHERE seq <= {int(first_seq)}")] \
-                + [(t, where[t]) for t in TABLES]:
+        for table, cond in [("unit", ""), ("procedure", ""), ("audit_record", f"WHERE seq <= {int(first_seq)}")] + [
+            (t, where[t]) for t in TABLES
+        ]:
             path = os.path.join(folder, f"raw_{len(dumps)}_{table}.copy")
             with open(path, "w", encoding="utf-8") as f:
                 cur.copy_expert(f'COPY (SELECT * FROM "{table}" {cond} ORDER BY 1) TO STDOUT', f)
@@ -241,14 +294,18 @@ def raw_postgres(src_url, dst_url, first_seq, folder):
 
 # --- main -------------------------------------------------------------------------------------
 
+
 def bench(backend, n, folder):
     print(f"[{backend}] importing {n:,} cases …", flush=True)
     url = scratch_url(backend, folder, PG_NAMES[0])
     result = run_import(url, folder)
     rate = n / result["seconds"]
-    print(f"[{backend}] import: {result['seconds']:.1f} s, {rate:,.0f} rows/s, created {result['created']:,}, "
-          f"rejected {result['rejected']:,}, warnings {result['warnings']:,}, "
-          f"peak RSS {result['peak_rss_mb']:.0f} MB", flush=True)
+    print(
+        f"[{backend}] import: {result['seconds']:.1f} s, {rate:,.0f} rows/s, created {result['created']:,}, "
+        f"rejected {result['rejected']:,}, warnings {result['warnings']:,}, "
+        f"peak RSS {result['peak_rss_mb']:.0f} MB",
+        flush=True,
+    )
     raw_url = scratch_url(backend, folder, PG_NAMES[1])
     if backend == "sqlite":
         raw_seconds, raw_count = raw_sqlite(url, raw_url, result["first_seq"])
@@ -256,15 +313,20 @@ def bench(backend, n, folder):
         raw_seconds, raw_count = raw_postgres(url, raw_url, result["first_seq"], folder)
     raw_rate = n / raw_seconds
     method = "executemany" if backend == "sqlite" else "COPY"
-    print(f"[{backend}] raw {method}: {raw_count:,} rows (case + contact + audit_record) in {raw_seconds:.1f} s, "
-          f"{raw_rate:,.0f} cases/s", flush=True)
+    print(
+        f"[{backend}] raw {method}: {raw_count:,} rows (case + contact + audit_record) in {raw_seconds:.1f} s, "
+        f"{raw_rate:,.0f} cases/s",
+        flush=True,
+    )
     for name in PG_NAMES if backend == "sqlite" else ():
         for suffix in ("", "-wal", "-shm"):
             path = os.path.join(folder, f"{name}.db{suffix}")
             if os.path.exists(path):
                 os.remove(path)
-    return (f"BENCH import_cases {backend} ratio={rate / raw_rate:.3f} rows_per_s={rate:.0f} "
-            f"raw_rows_per_s={raw_rate:.0f} peak_rss_mb={result['peak_rss_mb']:.0f} n={n}")
+    return (
+        f"BENCH import_cases {backend} ratio={rate / raw_rate:.3f} rows_per_s={rate:.0f} "
+        f"raw_rows_per_s={raw_rate:.0f} peak_rss_mb={result['peak_rss_mb']:.0f} n={n}"
+    )
 
 
 def main():
@@ -279,8 +341,10 @@ def main():
         started = time.perf_counter()
         generate(folder, args.n)
         size = os.path.getsize(os.path.join(folder, "cases.csv"))
-        print(f"generated {args.n:,} cases ({size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s "
-              f"(not timed)", flush=True)
+        print(
+            f"generated {args.n:,} cases ({size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s (not timed)",
+            flush=True,
+        )
         lines = [bench("sqlite", args.n, folder)]
         available = pg_available()
         if available is True:
@@ -289,8 +353,11 @@ def main():
             finally:
                 drop_pg_databases()
         else:
-            print(f"NOTE: PostgreSQL not reachable at {PG_URL} ({available}); "
-                  f"set BENCH_POSTGRES_URL. Only SQLite was measured.", flush=True)
+            print(
+                f"NOTE: PostgreSQL not reachable at {PG_URL} ({available}); "
+                f"set BENCH_POSTGRES_URL. Only SQLite was measured.",
+                flush=True,
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print("\n".join(lines))

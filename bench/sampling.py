@@ -14,6 +14,7 @@ time counts; ratio = sampling seconds ÷ raw seconds. PostgreSQL is ANALYZEd aft
 autovacuum would; SQLite is left as an import leaves it. PostgreSQL: env BENCH_POSTGRES_URL
 (default postgresql://postgres@127.0.0.1:5432/test), on which a scratch database is made and dropped.
 """
+
 import argparse
 import collections
 import cProfile
@@ -37,6 +38,7 @@ sys.path.insert(0, ROOT)
 from scratch import PG_URL, pg_available, scratch_url  # noqa: E402
 from scratch import pg_admin as _pg_admin  # noqa: E402
 from scratch import pg_connect as _pg_connect  # noqa: E402
+
 PG_NAME = "sipas_bench_sampling"
 KEYS = {"SECRET_KEY": "bench-secret-key-" + "s" * 40, "PII_KEY": "bench-pii-key-" + "p" * 40}
 MONTH = "2026-10"
@@ -44,17 +46,23 @@ UNITS, FIELDS, PROCEDURES, ENUMERATORS = 300, 20, 200, 40
 RAW_SQL = """SELECT c.id, c.unit_id, p.field FROM "case" c JOIN "procedure" p ON p.id = c.procedure_id
 WHERE c.returned_at >= '2026-10-01' AND c.returned_at < '2026-11-01'"""
 # Rows written by a run, deleted (not timed) before the next one; audit records are append-only and stay
-RESET_SQL = ['DELETE FROM "assignment_event"', 'DELETE FROM "assignment"', 'DELETE FROM "sample_case"',
-             'DELETE FROM "allocation"', 'DELETE FROM "period"']
+RESET_SQL = [
+    'DELETE FROM "assignment_event"',
+    'DELETE FROM "assignment"',
+    'DELETE FROM "sample_case"',
+    'DELETE FROM "allocation"',
+    'DELETE FROM "period"',
+]
 
 
 # --- databases --------------------------------------------------------------------------------
 
 # --- the data, with raw bulk inserts (not timed) ----------------------------------------------
 
+
 def _zipf_cumulative(count, exponent, rng):
     """Cumulative weights of `count` items whose sizes fall off like 1/rank^exponent, in shuffled order."""
-    weights = [1 / (rank ** exponent) for rank in range(1, count + 1)]
+    weights = [1 / (rank**exponent) for rank in range(1, count + 1)]
     rng.shuffle(weights)
     return list(itertools.accumulate(weights))
 
@@ -63,12 +71,30 @@ def tables(n, level_ids, seed=2026):
     """{table: (columns, rows)} in insertion order; cases and contacts are generated lazily."""
     rng = random.Random(seed)
     stamp = "2026-09-01 08:00:00"
-    units = [(i, f"BENCH{i:03d}", f"Đơn vị {i:03d}", level_ids["so" if i <= 30 else "xa"], None, True, stamp, stamp)
-             for i in range(1, UNITS + 1)]
-    procedures = [(i, f"P{i:04d}", f"Thủ tục {i:04d}", f"Lĩnh vực {(i - 1) % FIELDS + 1:02d}", False, stamp, stamp)
-                  for i in range(1, PROCEDURES + 1)]
-    users = [(i, f"enum{i:02d}", f"Điều tra viên {i:02d}", "enumerator", "bench-not-a-real-hash", True, 0,
-              None, None, stamp, stamp) for i in range(1, ENUMERATORS + 1)]
+    units = [
+        (i, f"BENCH{i:03d}", f"Đơn vị {i:03d}", level_ids["so" if i <= 30 else "xa"], None, True, stamp, stamp)
+        for i in range(1, UNITS + 1)
+    ]
+    procedures = [
+        (i, f"P{i:04d}", f"Thủ tục {i:04d}", f"Lĩnh vực {(i - 1) % FIELDS + 1:02d}", False, stamp, stamp)
+        for i in range(1, PROCEDURES + 1)
+    ]
+    users = [
+        (
+            i,
+            f"enum{i:02d}",
+            f"Điều tra viên {i:02d}",
+            "enumerator",
+            "bench-not-a-real-hash",
+            True,
+            0,
+            None,
+            None,
+            stamp,
+            stamp,
+        )
+        for i in range(1, ENUMERATORS + 1)
+    ]
     profiles = [(i, True, False, True) for i in range(1, ENUMERATORS + 1)]
     unit_weights = _zipf_cumulative(UNITS, 1.0, rng)
     procedure_weights = _zipf_cumulative(PROCEDURES, 0.7, rng)
@@ -82,8 +108,23 @@ def tables(n, level_ids, seed=2026):
             day, rest = divmod(s, 86400)
             returned = f"2026-10-{day + 1:02d} {rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}"
             received = f"2026-09-{day % 28 + 1:02d} 08:00:00"
-            yield (i + 1, f"BENCH-{i + 1:08d}", unit_of[i], procedure_of[i], "direct", received, None, returned,
-                   False, True, None, None, f"{i + 1:032x}", stamp, stamp)
+            yield (
+                i + 1,
+                f"BENCH-{i + 1:08d}",
+                unit_of[i],
+                procedure_of[i],
+                "direct",
+                received,
+                None,
+                returned,
+                False,
+                True,
+                None,
+                None,
+                f"{i + 1:032x}",
+                stamp,
+                stamp,
+            )
 
     def contacts():
         for i in range(n):  # unique phone hashes: a bijection of the case id onto 128 bits
@@ -92,13 +133,43 @@ def tables(n, level_ids, seed=2026):
     return {
         "unit": (("id", "code", "name", "level_id", "parent_id", "active", "created_at", "updated_at"), units),
         "procedure": (("id", "code", "name", "field", "immediate_result", "created_at", "updated_at"), procedures),
-        "user": (("id", "username", "full_name", "role", "password_hash", "active", "failed_logins",
-                  "locked_until", "last_login_at", "created_at", "updated_at"), users),
+        "user": (
+            (
+                "id",
+                "username",
+                "full_name",
+                "role",
+                "password_hash",
+                "active",
+                "failed_logins",
+                "locked_until",
+                "last_login_at",
+                "created_at",
+                "updated_at",
+            ),
+            users,
+        ),
         "enumerator_profile": (("user_id", "phone", "f2f", "available"), profiles),
-        "case": (("id", "code", "unit_id", "procedure_id", "channel", "received_at", "due_at", "returned_at",
-                  "is_late", "has_phone", "receiving_officer", "handling_officer", "digest", "created_at",
-                  "updated_at"),
-                 cases()),
+        "case": (
+            (
+                "id",
+                "code",
+                "unit_id",
+                "procedure_id",
+                "channel",
+                "received_at",
+                "due_at",
+                "returned_at",
+                "is_late",
+                "has_phone",
+                "receiving_officer",
+                "handling_officer",
+                "digest",
+                "created_at",
+                "updated_at",
+            ),
+            cases(),
+        ),
         "contact": (("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash"), contacts()),
     }
 
@@ -133,7 +204,9 @@ def fill_postgres(url, n):
                 buf.seek(0)
                 cur.copy_expert(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT csv)', buf)
         for table in ("unit", "procedure", "user", "case"):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT MAX(id) FROM \"{table}\"))"
+            )
     conn.commit()
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -143,16 +216,23 @@ def fill_postgres(url, n):
 
 # --- timing -----------------------------------------------------------------------------------
 
+
 class Breakdown:
     """Wall time per (step, part), by wrapping the functions the command line calls (a few calls each)."""
 
-    STEPS = (("sampling.service", "allocate_period", "allocate"), ("sampling.service", "draw", "draw"),
-             ("sampling.assignment", "assign_period", "assign"))
-    PARTS = (("sampling.service", "build_frame", "frame read"), ("sampling.service", "_frame_draw", "draw order"),
-             ("sampling.service", "_phone_hashes", "phone hashes"),
-             ("sampling.service", "insert_rows", "insert sample_case"),
-             ("sampling.assignment", "insert_rows", "insert assignment+event"),
-             ("models.audit", "record_many", "audit records"))
+    STEPS = (
+        ("sampling.service", "allocate_period", "allocate"),
+        ("sampling.service", "draw", "draw"),
+        ("sampling.assignment", "assign_period", "assign"),
+    )
+    PARTS = (
+        ("sampling.service", "build_frame", "frame read"),
+        ("sampling.service", "_frame_draw", "draw order"),
+        ("sampling.service", "_phone_hashes", "phone hashes"),
+        ("sampling.service", "insert_rows", "insert sample_case"),
+        ("sampling.assignment", "insert_rows", "insert assignment+event"),
+        ("models.audit", "record_many", "audit records"),
+    )
 
     def __init__(self):
         self.seconds = collections.Counter()
@@ -161,6 +241,7 @@ class Breakdown:
 
     def install(self):
         import importlib
+
         for module, name, label in self.STEPS + self.PARTS:
             mod = importlib.import_module(module)
             func = getattr(mod, name)
@@ -180,6 +261,7 @@ class Breakdown:
                 self.seconds[key] += time.perf_counter() - started
                 self.calls[key] += 1
                 self.step = outer
+
         wrapper.__wrapped__ = func
         return wrapper
 
@@ -191,20 +273,24 @@ class Breakdown:
         out = []
         for _module, _name, step in self.STEPS:
             total = self.seconds[(step, step)]
-            parts = [(label, self.seconds[(step, label)], self.calls[(step, label)])
-                     for _m, _n, label in self.PARTS if self.calls[(step, label)]]
+            parts = [
+                (label, self.seconds[(step, label)], self.calls[(step, label)])
+                for _m, _n, label in self.PARTS
+                if self.calls[(step, label)]
+            ]
             rest = total - sum(s for _l, s, _c in parts)
             detail = ", ".join(f"{label} {s:.2f} s" + (f" ({c}×)" if c > 1 else "") for label, s, c in parts)
-            out.append(f"  {step:<9}{step_seconds[step]:7.2f} s (command line {step_seconds[step] - total:.2f} s, "
-                       f"{'; '.join(filter(None, [detail, f'other {rest:.2f} s']))})")
+            out.append(
+                f"  {step:<9}{step_seconds[step]:7.2f} s (command line {step_seconds[step] - total:.2f} s, "
+                f"{'; '.join(filter(None, [detail, f'other {rest:.2f} s']))})"
+            )
         return out
 
 
 def invoke(runner, *args):
     result = runner.invoke(args=list(args))
     if result.exit_code != 0:
-        raise RuntimeError(f"`flask {' '.join(args)}` exited {result.exit_code}: {result.output}"
-                           f"{result.exception!r}")
+        raise RuntimeError(f"`flask {' '.join(args)}` exited {result.exit_code}: {result.output}{result.exception!r}")
     return result.output
 
 
@@ -245,6 +331,7 @@ def bench(backend, n, folder, args):
     os.environ["SIPAS_INSTANCE"] = os.path.join(folder, "instance")
     from core import create_app
     from models import Assignment, SampleCase, db
+
     app = create_app({"DATABASE_URL": url, **KEYS})
     runner = app.test_cli_runner()
     breakdown = Breakdown()
@@ -259,9 +346,12 @@ def bench(backend, n, folder, args):
         breakdown.reset()
         seconds = sampling_run(runner, args.total, args.seed)
         took = sum(seconds.values())
-        print(f"[{backend}] run {rep + 1}: sampling {took:.2f} s "
-              f"({', '.join(f'{k} {v:.2f} s' for k, v in seconds.items())}); raw read {raw_seconds:.2f} s "
-              f"({rows:,} rows)", flush=True)
+        print(
+            f"[{backend}] run {rep + 1}: sampling {took:.2f} s "
+            f"({', '.join(f'{k} {v:.2f} s' for k, v in seconds.items())}); raw read {raw_seconds:.2f} s "
+            f"({rows:,} rows)",
+            flush=True,
+        )
         if best is None or took < sum(best.values()):
             best, best_parts = seconds, (breakdown.seconds.copy(), breakdown.calls.copy())
     breakdown.seconds, breakdown.calls = best_parts
@@ -271,8 +361,11 @@ def bench(backend, n, folder, args):
         assignments = Assignment.select().count()
         db.close()
     took = sum(best.values())
-    print(f"[{backend}] best of {args.repeat}: sampling {took:.2f} s, raw read {best_raw:.2f} s; "
-          f"sample {sample:,} ({issued:,} issued), {assignments:,} assignments; breakdown:", flush=True)
+    print(
+        f"[{backend}] best of {args.repeat}: sampling {took:.2f} s, raw read {best_raw:.2f} s; "
+        f"sample {sample:,} ({issued:,} issued), {assignments:,} assignments; breakdown:",
+        flush=True,
+    )
     print("\n".join(breakdown.lines(best)), flush=True)
     if args.profile:
         with app.app_context():
@@ -292,10 +385,12 @@ def bench(backend, n, folder, args):
             path = url.split("sqlite:///", 1)[1] + suffix
             if os.path.exists(path):
                 os.remove(path)
-    return (f"BENCH sampling {backend} ratio={took / best_raw:.3f} seconds={took:.3f} raw_seconds={best_raw:.3f} "
-            f"allocate_seconds={best['allocate']:.3f} draw_seconds={best['draw']:.3f} "
-            f"assign_seconds={best['assign']:.3f} n={n} total={args.total} sample={sample} issued={issued} "
-            f"assignments={assignments}")
+    return (
+        f"BENCH sampling {backend} ratio={took / best_raw:.3f} seconds={took:.3f} raw_seconds={best_raw:.3f} "
+        f"allocate_seconds={best['allocate']:.3f} draw_seconds={best['draw']:.3f} "
+        f"assign_seconds={best['assign']:.3f} n={n} total={args.total} sample={sample} issued={issued} "
+        f"assignments={assignments}"
+    )
 
 
 def main():
@@ -304,8 +399,12 @@ def main():
     parser.add_argument("--total", type=int, default=1200, help="interviews to allocate (default 1200)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side, the best counts (default 3)")
     parser.add_argument("--seed", default="bench-2026-10")
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append",
-                        help="only this database (may be repeated; default both)")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        action="append",
+        help="only this database (may be repeated; default both)",
+    )
     parser.add_argument("--profile", metavar="DIR", help="also profile one more run, saving DIR/sampling_<db>.prof")
     args = parser.parse_args()
     logging.getLogger("peewee.migrations").setLevel(logging.WARNING)
@@ -319,8 +418,11 @@ def main():
             if backend == "postgresql":
                 available = pg_available()
                 if available is not True:
-                    print(f"NOTE: PostgreSQL not reachable at {PG_URL} ({available}); "
-                          f"set BENCH_POSTGRES_URL. Only SQLite was measured.", flush=True)
+                    print(
+                        f"NOTE: PostgreSQL not reachable at {PG_URL} ({available}); "
+                        f"set BENCH_POSTGRES_URL. Only SQLite was measured.",
+                        flush=True,
+                    )
                     continue
             lines.append(bench(backend, args.n, folder, args))
     finally:

@@ -1,4 +1,5 @@
 """Scratch databases for the bench scripts: made, migrated and dropped by them."""
+
 import os
 
 import psycopg2
@@ -9,8 +10,14 @@ PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5
 
 def pg_connect(url):
     params = parse(url)
-    return psycopg2.connect(dbname=params["database"], user=params.get("user"), host=params.get("host"),
-                            port=params.get("port"), password=params.get("password"), connect_timeout=5)
+    return psycopg2.connect(
+        dbname=params["database"],
+        user=params.get("user"),
+        host=params.get("host"),
+        port=params.get("port"),
+        password=params.get("password"),
+        connect_timeout=5,
+    )
 
 
 def pg_admin(sql):
@@ -35,6 +42,7 @@ def scratch_url(backend, folder, name):
     """A fresh, migrated database for `backend`; return its URL."""
     import migrations
     from models import connect_database
+
     if backend == "sqlite":
         url = "sqlite:///" + os.path.join(folder, f"{name}.db")
     else:

@@ -1,5 +1,6 @@
 """The host: the Flask application factory that wires configuration, database, login, jobs, the
 user interfaces (back office, interviewer app, public pages) and every domain's commands and jobs."""
+
 import logging
 import os
 

@@ -1,4 +1,5 @@
 """Login, logout, lock-out after repeated failures, and role checks."""
+
 import datetime
 
 from flask import Blueprint, current_app, flash, has_request_context, redirect, render_template, request, url_for
@@ -55,8 +56,10 @@ def authenticate(username, password):
             fresh.save()
             audit.record_many([("login_failed", "user", str(user.id), None, {"failed_logins": fresh.failed_logins})])
             if locking:
-                return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).",
-                               m=cfg["LOGIN_LOCK_MINUTES"])
+                return None, _(
+                    "Too many failed attempts. This account is locked for %(m)d more minute(s).",
+                    m=cfg["LOGIN_LOCK_MINUTES"],
+                )
         return None, _("Wrong username or password.")
     if not user.active:
         return None, _("This account is disabled.")

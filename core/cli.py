@@ -1,4 +1,5 @@
 """The host's commands: `flask --app run db|audit|users|serve …` (each domain adds its own)."""
+
 import sys
 
 import click
@@ -30,20 +31,25 @@ def audit_verify():
         click.echo(_("Audit trail intact: %(n)d records.", n=count))
         return
     messages = {
-        "missing": _("record %(seq)d is missing (the next one found is %(other)d)", seq=problem.seq, other=problem.other or 0),
-        "unlinked": _("record %(seq)d does not follow record %(other)d: the chain is broken", seq=problem.seq,
-                      other=problem.other or 0),
+        "missing": _(
+            "record %(seq)d is missing (the next one found is %(other)d)", seq=problem.seq, other=problem.other or 0
+        ),
+        "unlinked": _(
+            "record %(seq)d does not follow record %(other)d: the chain is broken",
+            seq=problem.seq,
+            other=problem.other or 0,
+        ),
         "altered": _("record %(seq)d was altered: its hash does not match its content", seq=problem.seq),
     }
-    click.echo(_("Audit trail BROKEN after %(n)d good records: %(problem)s", n=count,
-                 problem=messages[problem.kind]), err=True)
+    click.echo(
+        _("Audit trail BROKEN after %(n)d good records: %(problem)s", n=count, problem=messages[problem.kind]), err=True
+    )
     sys.exit(1)
 
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(Roles.ALL),
-              required=True)
+@click.option("--role", type=click.Choice(Roles.ALL), required=True)
 @click.option("--name", "full_name", default=None)
 @click.password_option()
 def users_create(username, role, full_name, password):

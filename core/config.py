@@ -1,4 +1,5 @@
 """Configuration from environment variables, with safe defaults for the embedded mode."""
+
 import os
 import secrets
 from pathlib import Path
@@ -29,8 +30,7 @@ def load_config(instance_path, overrides=None):
     env.update({k: v for k, v in (overrides or {}).items() if isinstance(v, str)})
     cfg = {
         "SIPAS_ENV": env.get("SIPAS_ENV", "development"),
-        "DATABASE_URL": env.get("DATABASE_URL")
-        or "sqlite:///" + str(Path(instance_path) / "sipas.db"),
+        "DATABASE_URL": env.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "sipas.db"),
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PII_KEY": env.get("PII_KEY"),

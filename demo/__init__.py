@@ -1,4 +1,5 @@
 """A realistic demo province for `make run` (refused in production)."""
+
 from .cli import DEMO_USERS, demo_cli
 
 __all__ = ["DEMO_USERS", "init_app"]

@@ -1,4 +1,5 @@
 """`flask --app run demo load`: a realistic demo province, loaded through the importers."""
+
 import datetime
 import tempfile
 
@@ -6,10 +7,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from importing import import_file
 from models import Period, Role, Unit, User, audit
 
 from . import data as demo_data
-from importing import import_file
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -54,5 +55,7 @@ def load(case_count, if_empty):
             paths = demo_data.write_province(folder, case_count=case_count, today=today)
             for kind in ("units", "procedures", "cases"):
                 report = import_file(kind, paths[kind])
-                click.echo(f"{kind}: {report.created} created, {report.updated} updated, "
-                           f"{report.rejected_total} rejected, {report.warnings_total} warnings")
+                click.echo(
+                    f"{kind}: {report.created} created, {report.updated} updated, "
+                    f"{report.rejected_total} rejected, {report.warnings_total} warnings"
+                )

@@ -1,4 +1,5 @@
 """Fieldwork: who collects the data (enumerators' profiles and coverage) and how far it has got."""
+
 from .enumerators import Enumerator, enumerators
 from .progress import unit_progress
 

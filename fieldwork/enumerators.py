@@ -1,4 +1,5 @@
 """Enumerators as the assignment of work sees them: modes, availability and units covered."""
+
 import collections
 import dataclasses
 
@@ -29,6 +30,13 @@ def enumerators():
     out = {}
     for user in User.enumerators():
         p = profiles.get(user.id)
-        out[user.id] = Enumerator(user.id, user.username, user.full_name, p.phone if p else True,
-                                  p.f2f if p else False, p.available if p else True, frozenset(covered[user.id]))
+        out[user.id] = Enumerator(
+            user.id,
+            user.username,
+            user.full_name,
+            p.phone if p else True,
+            p.f2f if p else False,
+            p.available if p else True,
+            frozenset(covered[user.id]),
+        )
     return out

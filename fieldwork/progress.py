@@ -1,4 +1,5 @@
 """Progress of a period's fieldwork per unit and mode."""
+
 from models import Assignment, AssignmentStatus, Dispositions, SampleStatus
 
 
@@ -6,8 +7,7 @@ def unit_progress(period):
     """{(unit_id, mode): {"completed", "open", "closed", "issued", "reserve_left"}} of a period."""
     stats = {}
     for unit_id, mode, status, a_status, outcome in Assignment.progress_rows(period):
-        s = stats.setdefault((unit_id, mode), {"completed": 0, "open": 0, "closed": 0, "issued": 0,
-                                              "reserve_left": 0})
+        s = stats.setdefault((unit_id, mode), {"completed": 0, "open": 0, "closed": 0, "issued": 0, "reserve_left": 0})
         if status == SampleStatus.RESERVE:
             s["reserve_left"] += 1
             continue

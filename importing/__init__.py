@@ -1,4 +1,5 @@
 """Import of the one-stop system's exports: units, procedures and cases (see FORMATS.md)."""
+
 from . import cli, jobs
 from .files import KINDS, ImportRefused, ImportReport, file_sha256, import_file
 

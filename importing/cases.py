@@ -1,4 +1,5 @@
 """Import of dossiers (cases), streamed in chunks, with applicants' contacts encrypted."""
+
 import collections
 import operator
 
@@ -28,13 +29,38 @@ SPEC = {
     "handling_officer": (False, "can_bo_xu_ly", "handling_officer"),
 }
 CHUNK = 50_000  # rows per transaction, inserted table by table
-CASE_COLUMNS = ("id", "code", "unit_id", "procedure_id", "channel", "received_at", "due_at",
-                "returned_at", "is_late", "has_phone", "receiving_officer", "handling_officer", "digest",
-                "created_at", "updated_at")
+CASE_COLUMNS = (
+    "id",
+    "code",
+    "unit_id",
+    "procedure_id",
+    "channel",
+    "received_at",
+    "due_at",
+    "returned_at",
+    "is_late",
+    "has_phone",
+    "receiving_officer",
+    "handling_officer",
+    "digest",
+    "created_at",
+    "updated_at",
+)
 CONTACT_COLUMNS = ("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash")
 # Fields of the parsed row, in order (personal ones last)
-ROW_FIELDS = ("unit_id", "procedure_id", "channel", "received_at", "due_at", "returned_at",
-              "receiving_officer", "handling_officer", "name", "phone", "email")
+ROW_FIELDS = (
+    "unit_id",
+    "procedure_id",
+    "channel",
+    "received_at",
+    "due_at",
+    "returned_at",
+    "receiving_officer",
+    "handling_officer",
+    "name",
+    "phone",
+    "email",
+)
 PERSONAL = ("name", "phone", "email")
 # A parsed row: the fields of its digest, in order, then the case code
 Row = collections.namedtuple("Row", ROW_FIELDS + ("code",))
@@ -77,8 +103,9 @@ class CaseImporter:
         if values is None:
             report.reject(line, _("The row is not valid UTF-8 text."))
             return None
-        (code, unit_code, procedure_code, channel, received, due, returned,
-         name, phone, email, receiving, handling) = self.pick(values + self.pad)
+        (code, unit_code, procedure_code, channel, received, due, returned, name, phone, email, receiving, handling) = (
+            self.pick(values + self.pad)
+        )
         try:
             code = clean_text(code, 100)
         except ValueError:
@@ -90,14 +117,17 @@ class CaseImporter:
         unit_code = clean_text(unit_code, 10_000)  # an unknown code, however long, is rejected below
         unit_id = self.units.get(unit_code)
         if unit_id is None:
-            report.reject(line, _("Unit %(code)s does not exist; import the units first.",
-                                  code=(unit_code or "—")[:64]))
+            report.reject(
+                line, _("Unit %(code)s does not exist; import the units first.", code=(unit_code or "—")[:64])
+            )
             return None
         procedure_code = clean_text(procedure_code, 10_000)
         procedure_id = self.procedures.get(procedure_code)
         if procedure_id is None:
-            report.reject(line, _("Procedure %(code)s does not exist; import the procedures first.",
-                                  code=(procedure_code or "—")[:64]))
+            report.reject(
+                line,
+                _("Procedure %(code)s does not exist; import the procedures first.", code=(procedure_code or "—")[:64]),
+            )
             return None
         try:
             channel = parse_channel(channel)
@@ -138,11 +168,12 @@ class CaseImporter:
         except ValueError:
             email = None
             report.warn(line, _("Invalid e-mail address; the case is imported without an e-mail."))
-        return Row(unit_id, procedure_id, channel, received, due, returned, receiving, handling,
-                   name, phone, email, code)
+        return Row(
+            unit_id, procedure_id, channel, received, due, returned, receiving, handling, name, phone, email, code
+        )
 
     def digest(self, row):
-        return self.cipher.digest(row[:len(ROW_FIELDS)])
+        return self.cipher.digest(row[: len(ROW_FIELDS)])
 
     def flush(self):
         if not self.pending:
@@ -173,7 +204,7 @@ class CaseImporter:
         """{code: (id, digest)} of the stored cases among `codes` (plain SQL: a third of the ORM's cost)."""
         found = {}
         for i in range(0, len(codes), 900):  # SQLite's historical limit is 999 parameters
-            part = codes[i:i + 900]
+            part = codes[i : i + 900]
             marks = ", ".join([db.param] * len(part))
             sql = f'SELECT code, id, digest FROM "{Case._meta.table_name}" WHERE code IN ({marks})'
             found.update((code, (id_, digest)) for code, id_, digest in db.execute_sql(sql, part))
@@ -186,33 +217,70 @@ class CaseImporter:
         ids = reserve_ids(Case, len(rows))
         stamp = now()
         enc, lookup_hash = self.cipher.encrypt, self.cipher.lookup_hash
-        insert_rows(Case, CASE_COLUMNS,
-                    ((case_id, r.code, r.unit_id, r.procedure_id, r.channel, r.received_at, r.due_at,
-                      r.returned_at, is_late(r.returned_at, r.due_at), r.phone is not None,
-                      r.receiving_officer, r.handling_officer,
-                      self.digest(r), stamp, stamp) for case_id, r in zip(ids, rows)))
-        insert_rows(Contact, CONTACT_COLUMNS,
-                    ((case_id, enc(r.name), enc(r.phone), enc(r.email), lookup_hash(r.phone))
-                     for case_id, r in zip(ids, rows) if r.name or r.phone or r.email))
+        insert_rows(
+            Case,
+            CASE_COLUMNS,
+            (
+                (
+                    case_id,
+                    r.code,
+                    r.unit_id,
+                    r.procedure_id,
+                    r.channel,
+                    r.received_at,
+                    r.due_at,
+                    r.returned_at,
+                    is_late(r.returned_at, r.due_at),
+                    r.phone is not None,
+                    r.receiving_officer,
+                    r.handling_officer,
+                    self.digest(r),
+                    stamp,
+                    stamp,
+                )
+                for case_id, r in zip(ids, rows)
+            ),
+        )
+        insert_rows(
+            Contact,
+            CONTACT_COLUMNS,
+            (
+                (case_id, enc(r.name), enc(r.phone), enc(r.email), lookup_hash(r.phone))
+                for case_id, r in zip(ids, rows)
+                if r.name or r.phone or r.email
+            ),
+        )
         self.report.created += len(rows)
 
     def _update(self, case_id, row, digest):
         case = Case.get_by_id(case_id)
         contact = Contact.get_or_none(Contact.case == case_id)
         dec = self.cipher.decrypt
-        old = Row(*[getattr(case, f) for f in ROW_FIELDS if f not in PERSONAL],
-                  *[dec(getattr(contact, f + "_enc")) if contact else None for f in PERSONAL], case.code)
+        old = Row(
+            *[getattr(case, f) for f in ROW_FIELDS if f not in PERSONAL],
+            *[dec(getattr(contact, f + "_enc")) if contact else None for f in PERSONAL],
+            case.code,
+        )
         if self.absent:
             row = row._replace(**{f: getattr(old, f) for f in self.absent})
             digest = self.digest(row)
             if digest == case.digest:
                 self.report.unchanged += 1
                 return
-        after = {"unit": row.unit_id, "procedure": row.procedure_id, "channel": row.channel,
-                 "received_at": row.received_at, "due_at": row.due_at, "returned_at": row.returned_at,
-                 "is_late": is_late(row.returned_at, row.due_at), "has_phone": row.phone is not None,
-                 "receiving_officer": row.receiving_officer, "handling_officer": row.handling_officer,
-                 "digest": digest, "updated_at": now()}
+        after = {
+            "unit": row.unit_id,
+            "procedure": row.procedure_id,
+            "channel": row.channel,
+            "received_at": row.received_at,
+            "due_at": row.due_at,
+            "returned_at": row.returned_at,
+            "is_late": is_late(row.returned_at, row.due_at),
+            "has_phone": row.phone is not None,
+            "receiving_officer": row.receiving_officer,
+            "handling_officer": row.handling_officer,
+            "digest": digest,
+            "updated_at": now(),
+        }
         update_rows(Case, [(case_id, {f: case.__data__.get(f) for f in after}, after)])
         self._update_contact(case_id, contact, old, row)
         self.report.updated += 1
@@ -226,8 +294,11 @@ class CaseImporter:
         if not (row.name or row.phone or row.email):
             delete_rows(Contact, [contact])
         elif contact is None:
-            insert_rows(Contact, CONTACT_COLUMNS, [(case_id, enc(row.name), enc(row.phone), enc(row.email),
-                                                    self.cipher.lookup_hash(row.phone))])
+            insert_rows(
+                Contact,
+                CONTACT_COLUMNS,
+                [(case_id, enc(row.name), enc(row.phone), enc(row.email), self.cipher.lookup_hash(row.phone))],
+            )
         else:
             after = {f + "_enc": enc(getattr(row, f)) for f in changed}
             if "phone" in changed:

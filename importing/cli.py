@@ -1,4 +1,5 @@
 """`flask --app run import units|procedures|cases FILE`."""
+
 import json
 import sys
 
@@ -27,9 +28,16 @@ def import_command(kind, path, as_json):
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
-    click.echo(_("created: %(c)d  updated: %(u)d  unchanged: %(n)d  rejected: %(r)d  warnings: %(w)d",
-                 c=report.created, u=report.updated, n=report.unchanged, r=report.rejected_total,
-                 w=report.warnings_total))
+    click.echo(
+        _(
+            "created: %(c)d  updated: %(u)d  unchanged: %(n)d  rejected: %(r)d  warnings: %(w)d",
+            c=report.created,
+            u=report.updated,
+            n=report.unchanged,
+            r=report.rejected_total,
+            w=report.warnings_total,
+        )
+    )
     for row in report.rejected:
         click.echo(_("Rejected, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]))
     for row in report.warnings:

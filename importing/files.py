@@ -1,4 +1,5 @@
 """Import of the one-stop system's exports: units, procedures and cases (see FORMATS.md)."""
+
 import hashlib
 
 from .cases import CaseImporter

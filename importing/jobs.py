@@ -1,4 +1,5 @@
 """The import of an uploaded file as a background job."""
+
 from flask_babel import gettext as _
 
 from jobs import task
@@ -23,8 +24,18 @@ def import_job(ctx, run_id):
     run.rejected, run.warnings = report.rejected_total, report.warnings_total
     run.report = report.to_json()
     run.save()
-    return {"ok": True, "message": _("Import finished: %(c)d created, %(u)d updated, %(n)d unchanged, "
-                                     "%(r)d rejected.", c=report.created, u=report.updated, n=report.unchanged,
-                                     r=report.rejected_total),
-            "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-            "rejected": report.rejected_total, "warnings": report.warnings_total}
+    return {
+        "ok": True,
+        "message": _(
+            "Import finished: %(c)d created, %(u)d updated, %(n)d unchanged, %(r)d rejected.",
+            c=report.created,
+            u=report.updated,
+            n=report.unchanged,
+            r=report.rejected_total,
+        ),
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected_total,
+        "warnings": report.warnings_total,
+    }

@@ -1,4 +1,5 @@
 """Import of the reference lists: units (with their hierarchy) and procedures."""
+
 from flask_babel import gettext as _
 
 from models import Procedure, Unit, UnitLevel, db
@@ -26,6 +27,7 @@ def _reader(table, spec):
     def get(values, field):
         index = cols.get(field)
         return values[index] if index is not None and index < len(values) else ""
+
     return get
 
 
@@ -69,8 +71,9 @@ def import_units(table, report, progress=None):
         levels[normalize_header(level.code)] = level.id
         levels[normalize_header(level.name)] = level.id
     rows = {}
-    for line, values, get, texts in _clean_rows(table, UNIT_SPEC, {"code": 64, "name": 300, "parent": 64}, report,
-                                                _("Unit code and name are required.")):
+    for line, values, get, texts in _clean_rows(
+        table, UNIT_SPEC, {"code": 64, "name": 300, "parent": 64}, report, _("Unit code and name are required.")
+    ):
         code, name, parent = texts["code"], texts["name"], texts["parent"]
         level_id = levels.get(normalize_header(get(values, "level")))
         if level_id is None:
@@ -81,8 +84,9 @@ def import_units(table, report, progress=None):
         rows[code] = (line, name, level_id, parent)
     stored = {c for (c,) in Unit.select(Unit.code).tuples()}
     stored_parent = Unit.alias()
-    parents = dict(Unit.select(Unit.code, stored_parent.code)
-                   .join(stored_parent, on=(Unit.parent == stored_parent.id)).tuples())
+    parents = dict(
+        Unit.select(Unit.code, stored_parent.code).join(stored_parent, on=(Unit.parent == stored_parent.id)).tuples()
+    )
     parents.update({code: p for code, (_l, _n, _lv, p) in rows.items()})  # the file overrides the database
     for code, (line, _n, _lv, parent) in list(rows.items()):
         if parent == code or _cycles(code, parents):
@@ -142,8 +146,13 @@ def _cycles(code, parents):
 
 def import_procedures(table, report, progress=None):
     rows = {}
-    for line, values, get, texts in _clean_rows(table, PROCEDURE_SPEC, {"code": 64, "name": 1000, "field": 300},
-                                                report, _("Procedure code and name are required.")):
+    for line, values, get, texts in _clean_rows(
+        table,
+        PROCEDURE_SPEC,
+        {"code": 64, "name": 1000, "field": 300},
+        report,
+        _("Procedure code and name are required."),
+    ):
         code, name, field = texts["code"], texts["name"], texts["field"]
         try:
             immediate = parse_flag(get(values, "immediate"))

@@ -1,4 +1,5 @@
 """The outcome of an import: counts, and the rows rejected or warned about, by line."""
+
 import dataclasses
 import json
 
@@ -30,8 +31,13 @@ class ImportReport:
         return self.created + self.updated + self.unchanged + self.rejected_total
 
     def to_dict(self):
-        out = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-               "rejected": self.rejected, "warnings": self.warnings}
+        out = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+        }
         if self.rejected_total > len(self.rejected):
             out["rejected_total"] = self.rejected_total
         if self.warnings_total > len(self.warnings):

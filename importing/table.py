@@ -1,4 +1,5 @@
 """Read a CSV (UTF-8, with or without BOM, `,` or `;`) or XLSX file as header + rows, streamed."""
+
 import codecs
 import csv
 import datetime
@@ -40,8 +41,13 @@ def match_columns(header, spec):
             if required:
                 missing.append(f"{aliases[0]} ({aliases[1]})")
     if missing:
-        raise ImportRefused(_("The file has no column %(cols)s. Expected the columns described in "
-                              "the import formats; nothing was imported.", cols=", ".join(missing)))
+        raise ImportRefused(
+            _(
+                "The file has no column %(cols)s. Expected the columns described in "
+                "the import formats; nothing was imported.",
+                cols=", ".join(missing),
+            )
+        )
     return found
 
 
@@ -54,6 +60,7 @@ def _looks_like_utf8(sample, complete):
 
     def bad(line):
         return any("\udc80" <= ch <= "\udcff" for ch in line)
+
     header = next((line for line in lines if line.strip()), "")
     return not bad(header) and sum(map(bad, lines)) * 2 <= len(lines)
 
@@ -77,8 +84,7 @@ class CsvTable:
         if b"\x00" in sample:
             raise ImportRefused(_("This file is not a table (CSV or XLSX); nothing was imported."))
         if not _looks_like_utf8(sample, complete=len(sample) < 65536):
-            raise ImportRefused(_("The file is not UTF-8 text. Save it as CSV UTF-8 or XLSX; "
-                                  "nothing was imported."))
+            raise ImportRefused(_("The file is not UTF-8 text. Save it as CSV UTF-8 or XLSX; nothing was imported."))
         self._raw = open(path, "rb")
         self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
         self.header_line = 0
@@ -133,6 +139,7 @@ def _cell(value):
 class XlsxTable:
     def __init__(self, path):
         import openpyxl
+
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]

@@ -1,4 +1,5 @@
 """Parsing of the values found in one-stop exports: dates, phones, channels, flags, e-mails."""
+
 import datetime
 import functools
 import re
@@ -13,9 +14,13 @@ _LANDLINE = re.compile(r"2\d{9}$")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 CHANNELS = {
-    "tructiep": "direct", "direct": "direct",
-    "tructuyen": "online", "online": "online",
-    "buuchinh": "postal", "buuchinhcongich": "postal", "postal": "postal",
+    "tructiep": "direct",
+    "direct": "direct",
+    "tructuyen": "online",
+    "online": "online",
+    "buuchinh": "postal",
+    "buuchinhcongich": "postal",
+    "postal": "postal",
 }
 TRUE_WORDS = {"1", "co", "x", "true", "yes", "y"}
 FALSE_WORDS = {"", "0", "khong", "false", "no", "n"}

@@ -1,4 +1,5 @@
 """The mobile-first interviewer app for enumerators."""
+
 import functools
 
 from flask import Blueprint, abort, render_template
@@ -11,12 +12,14 @@ bp = Blueprint("interviewer", __name__, url_prefix="/interviewer", template_fold
 
 def enumerator_required(view):
     """Anonymous visitors go to the sign-in page; other roles than enumerators get 403."""
+
     @functools.wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role_id != Roles.ENUMERATOR:
             abort(403)
         return view(*args, **kwargs)
+
     return wrapped
 
 

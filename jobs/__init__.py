@@ -1,6 +1,7 @@
 """Background jobs as one mechanism: each job is a lasting JobRun row, run by an rq worker through
 one runner that records its state and progress; domains declare their jobs with `@task` and
 `@recurring`, and start them with `start`."""
+
 import os
 
 from . import cli, sweeper

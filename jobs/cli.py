@@ -1,4 +1,5 @@
 """`flask --app run worker`: an rq worker with its scheduler, for this app's queue."""
+
 import click
 from flask.cli import with_appcontext
 from rq import SimpleWorker

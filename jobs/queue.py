@@ -1,5 +1,7 @@
 """The rq queue on Redis: starting a job writes its JobRun row, then enqueues the runner with its id
 (the payload carries no data, personal or otherwise: only the row's id)."""
+
+import contextlib
 import json
 import os
 
@@ -36,10 +38,8 @@ def queue(app=None):
 
 def remove_upload(run):
     if run.upload:
-        try:
+        with contextlib.suppress(OSError):
             os.remove(run.upload)
-        except OSError:
-            pass
 
 
 def start(kind, params, *, actor, role, title, return_to=None, upload=None):
@@ -49,14 +49,24 @@ def start(kind, params, *, actor, role, title, return_to=None, upload=None):
         queue().connection.ping()
     except (redis.exceptions.RedisError, QueueUnavailable) as exc:
         raise QueueUnavailable(str(exc)) from exc
-    run = JobRun.create(kind=kind, title=str(title)[:300], params=json.dumps(params, ensure_ascii=False),
-                        actor=actor, role=role, return_to=return_to, upload=upload)
+    run = JobRun.create(
+        kind=kind,
+        title=str(title)[:300],
+        params=json.dumps(params, ensure_ascii=False),
+        actor=actor,
+        role=role,
+        return_to=return_to,
+        upload=upload,
+    )
     try:
-        job = queue().enqueue(RUNNER, run.id, job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
-                              failure_ttl=RESULT_TTL)
+        job = queue().enqueue(RUNNER, run.id, job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=RESULT_TTL)
     except redis.exceptions.RedisError as exc:
-        run.set_state(status=JobStatus.FAILED, message=_("The job queue is not available; try again in a moment."),
-                      error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=now())
+        run.set_state(
+            status=JobStatus.FAILED,
+            message=_("The job queue is not available; try again in a moment."),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=now(),
+        )
         remove_upload(run)
         raise QueueUnavailable(str(exc)) from exc
     run.set_state(rq_id=job.id)

@@ -1,4 +1,5 @@
 """Which function runs each kind of job, and which kinds run on a schedule."""
+
 import dataclasses
 import datetime
 
@@ -27,11 +28,13 @@ class Recurring:
 def task(kind):
     """Declare `func(ctx, **params)` as the job of this kind (a job function returns a dict with
     "message", and "ok": False when it refuses, having changed nothing)."""
+
     def register(func):
         if TASKS.get(kind, func) is not func:
             raise ValueError(f"Two jobs of kind {kind}")
         TASKS[kind] = func
         return func
+
     return register
 
 
@@ -44,4 +47,5 @@ def recurring(kind, every=None, daily_at=None, record=True):
         task(kind)(func)
         RECURRING[kind] = Recurring(kind, every, daily_at, record)
         return func
+
     return register

@@ -1,4 +1,5 @@
 """The one path every job runs through in the worker: state, progress, heartbeat, outcome."""
+
 import contextlib
 import json
 import logging
@@ -62,8 +63,11 @@ class Heartbeat(threading.Thread):
                 values = {"heartbeat_at": now(), "progress": round(100 * self.ctx.fraction, 1)}
                 if self.ctx.note is not None:
                     values["message"] = self.ctx.note
-                (JobRun.update(**values)
-                 .where((JobRun.id == self.ctx.run.id) & (JobRun.status == JobStatus.RUNNING)).execute())
+                (
+                    JobRun.update(**values)
+                    .where((JobRun.id == self.ctx.run.id) & (JobRun.status == JobStatus.RUNNING))
+                    .execute()
+                )
             except Exception:  # the next beat tries again; the sweeper judges staleness
                 log.warning("Heartbeat of job %s not written", self.ctx.run.id, exc_info=True)
             finally:
@@ -75,10 +79,8 @@ class Heartbeat(threading.Thread):
             return
         self.stopped.set()
         self.join(30)
-        try:
+        with contextlib.suppress(Exception):  # the key expires by itself anyway
             self.redis.delete(alive_key(self.ctx.run.id))
-        except Exception:
-            pass
 
 
 @contextlib.contextmanager
@@ -116,15 +118,23 @@ def run_job(run):
             result = func(ctx, **run.params_dict()) or {}
         beat.stop()
         ok = result.get("ok", True)
-        run.set_state(status=JobStatus.DONE if ok else JobStatus.REFUSED, progress=100.0,
-                      message=str(result.get("message") or ""), finished_at=now(),
-                      summary=json.dumps(result, ensure_ascii=False, default=str))
+        run.set_state(
+            status=JobStatus.DONE if ok else JobStatus.REFUSED,
+            progress=100.0,
+            message=str(result.get("message") or ""),
+            finished_at=now(),
+            summary=json.dumps(result, ensure_ascii=False, default=str),
+        )
         return result
     except Exception as exc:
         beat.stop()
         log.exception("Job %s (%s) failed", run.id, run.kind)
-        run.set_state(status=JobStatus.FAILED, finished_at=now(), error=f"{type(exc).__name__}: {exc}"[:2000],
-                      message=_("The job failed because of an internal error; its unfinished part changed nothing."))
+        run.set_state(
+            status=JobStatus.FAILED,
+            finished_at=now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            message=_("The job failed because of an internal error; its unfinished part changed nothing."),
+        )
         raise
     finally:
         remove_upload(run)

@@ -1,10 +1,12 @@
 """Recurring jobs on rq's scheduler: each run is enqueued for its time under an id made of its kind
 and time, so several workers scheduling the same run schedule it once; each run schedules the next."""
+
 import json
+
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from models import JobRun, LOCAL_TZ, now
+from models import LOCAL_TZ, JobRun, now
 
 from .queue import queue
 from .registry import RECURRING, TASKS
@@ -26,8 +28,9 @@ def schedule(kind, after=None):
         return Job.fetch(ident, connection=q.connection)
     except NoSuchJobError:
         pass
-    return q.enqueue_at(when.replace(tzinfo=LOCAL_TZ), ENTRY, kind, job_id=ident, result_ttl=86400,
-                        failure_ttl=7 * 86400)
+    return q.enqueue_at(
+        when.replace(tzinfo=LOCAL_TZ), ENTRY, kind, job_id=ident, result_ttl=86400, failure_ttl=7 * 86400
+    )
 
 
 def schedule_all():
@@ -40,8 +43,7 @@ def run_recurring(kind):
     try:
         with connected():
             if RECURRING[kind].record:
-                run = JobRun.create(kind=kind, title=kind, params=json.dumps({}), actor="scheduler",
-                                    role="system")
+                run = JobRun.create(kind=kind, title=kind, params=json.dumps({}), actor="scheduler", role="system")
                 return run_job(run)
             return TASKS[kind](JobContext(None))
     finally:

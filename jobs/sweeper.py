@@ -1,4 +1,5 @@
 """Finds jobs that will never finish (worker killed, Redis restarted) and says so."""
+
 import datetime
 
 import redis
@@ -18,7 +19,7 @@ GRACE = datetime.timedelta(seconds=10)  # a job just enqueued or picked up may n
 
 
 def _utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 def _rq_state(rq_id, connection):
@@ -46,7 +47,7 @@ def _is_lost(run, connection, at):
     if status in WAITING:
         return None
     if started is not None and started.tzinfo is None:
-        started = started.replace(tzinfo=datetime.timezone.utc)
+        started = started.replace(tzinfo=datetime.UTC)
     if status == "started" and started and started > _utcnow() - GRACE:
         return None
     return "worker" if status == "started" else "queue"
@@ -70,11 +71,19 @@ def lost_runs(at=None):
 
 def mark_lost(run, why):
     """Mark a lost job failed (unless it moved on meanwhile) and delete its upload; True if marked."""
-    message = (_("The job was lost: its worker stopped before it finished. Its unfinished part changed "
-                 "nothing; start it again.") if why == "worker" else
-               _("The job was lost by the job queue before it ran. Nothing was changed; start it again."))
-    changed = (JobRun.update(status=JobStatus.FAILED, message=message, error=f"lost ({why})", finished_at=now())
-               .where((JobRun.id == run.id) & (JobRun.status == run.status)).execute())
+    message = (
+        _(
+            "The job was lost: its worker stopped before it finished. Its unfinished part changed "
+            "nothing; start it again."
+        )
+        if why == "worker"
+        else _("The job was lost by the job queue before it ran. Nothing was changed; start it again.")
+    )
+    changed = (
+        JobRun.update(status=JobStatus.FAILED, message=message, error=f"lost ({why})", finished_at=now())
+        .where((JobRun.id == run.id) & (JobRun.status == run.status))
+        .execute()
+    )
     if changed:
         remove_upload(run)
     return bool(changed)

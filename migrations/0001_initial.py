@@ -1,9 +1,19 @@
 """Initial schema: roles, users, unit levels, units, procedures, cases, contacts, periods,
 import runs and the append-only audit trail."""
+
 import datetime
 
-from peewee import (BigIntegerField, BlobField, BooleanField, CharField, DateTimeField,
-                    ForeignKeyField, IntegerField, PostgresqlDatabase, TextField)
+from peewee import (
+    BigIntegerField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    PostgresqlDatabase,
+    TextField,
+)
 
 ROLES = [
     ("admin", "Quản trị hệ thống"),
@@ -152,9 +162,8 @@ def up(migrator, db):
         prev_hash = CharField(max_length=64)
         hash = CharField(max_length=64)
 
-    db.create_tables([Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period,
-                      ImportRun, AuditRecord])
+    db.create_tables([Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period, ImportRun, AuditRecord])
     Role.insert_many(ROLES, fields=[Role.code, Role.name]).execute()
     UnitLevel.insert_many(LEVELS, fields=[UnitLevel.code, UnitLevel.name, UnitLevel.sort_order]).execute()
-    for sql in (PG_BYTE_ORDER + PG_IMMUTABLE if isinstance(db, PostgresqlDatabase) else SQLITE_IMMUTABLE):
+    for sql in PG_BYTE_ORDER + PG_IMMUTABLE if isinstance(db, PostgresqlDatabase) else SQLITE_IMMUTABLE:
         db.execute_sql(sql)

@@ -1,8 +1,9 @@
 """Sampling: period settings and seed, allocations, the drawn sample, enumerators' coverage,
 assignments and their history."""
+
 import datetime
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField)
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 
 def up(migrator, db):
@@ -18,8 +19,9 @@ def up(migrator, db):
         # Whether a case can be phoned, on the case itself: the sampling frame needs no contact join.
         migrator.add_column("case", "has_phone", BooleanField(default=False)),
     )
-    db.execute_sql('UPDATE "case" SET has_phone = TRUE WHERE id IN '
-                   '(SELECT case_id FROM contact WHERE phone_hash IS NOT NULL)')
+    db.execute_sql(
+        'UPDATE "case" SET has_phone = TRUE WHERE id IN (SELECT case_id FROM contact WHERE phone_hash IS NOT NULL)'
+    )
 
     class Base(db.Model):
         class Meta:

@@ -1,5 +1,6 @@
 """Lasting job records: one job_run row per background job; an import run points at its job, which
 now holds its state (status, message, times, who started it)."""
+
 import datetime
 import json
 
@@ -35,16 +36,30 @@ def up(migrator, db):
         heartbeat_at = DateTimeField(null=True)
 
     db.create_tables([JobRun])
-    migrator.migrate(migrator.add_column("import_run", "job_run_id", ForeignKeyField(
-        JobRun, field=JobRun.id, null=True, on_delete="SET NULL")))
+    migrator.migrate(
+        migrator.add_column(
+            "import_run", "job_run_id", ForeignKeyField(JobRun, field=JobRun.id, null=True, on_delete="SET NULL")
+        )
+    )
     # Each past import becomes a job of kind "import" with its state.
-    old = db.execute_sql("SELECT id, kind, filename, actor, status, message, started_at, finished_at, job_id "
-                         "FROM import_run ORDER BY id").fetchall()
+    old = db.execute_sql(
+        "SELECT id, kind, filename, actor, status, message, started_at, finished_at, job_id FROM import_run ORDER BY id"
+    ).fetchall()
     for run_id, kind, filename, actor, status, message, started, finished, rq_id in old:
         status = status if status in ("done", "refused", "failed") else "failed"
-        job = JobRun.create(kind="import", title=f"{kind}: {filename}"[:300],
-                            params=json.dumps({"run_id": run_id}), actor=actor, role="", status=status,
-                            progress=100.0, message=message, rq_id=rq_id, created_at=started,
-                            started_at=started, finished_at=finished or started)
+        job = JobRun.create(
+            kind="import",
+            title=f"{kind}: {filename}"[:300],
+            params=json.dumps({"run_id": run_id}),
+            actor=actor,
+            role="",
+            status=status,
+            progress=100.0,
+            message=message,
+            rq_id=rq_id,
+            created_at=started,
+            started_at=started,
+            finished_at=finished or started,
+        )
         db.execute_sql(f"UPDATE import_run SET job_run_id = {int(job.id)} WHERE id = {int(run_id)}")
     migrator.migrate(*[migrator.drop_column("import_run", c) for c in OLD_IMPORT_COLUMNS])

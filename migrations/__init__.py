@@ -1,4 +1,5 @@
 """Numbered schema migrations (NNNN_name.py, each with `up(migrator, db)`), applied in order."""
+
 from pathlib import Path
 
 from playhouse.migrations import Runner

@@ -1,4 +1,5 @@
 """Database models, bound to a proxy that the app factory initialises."""
+
 from . import audit, pii
 from .audit import AuditRecord
 from .audited import AuditedModel
@@ -11,16 +12,63 @@ from .org import Procedure, Unit, UnitLevel
 from .periods import Period
 from .sampling import Allocation, SampleCase
 from .users import Role, User
-from .vocabulary import (AssignmentActions, AssignmentStatus, Channels, Dispositions, JobKinds, JobStatus, Modes,
-                         PeriodStatus, Roles, SampleStatus)
+from .vocabulary import (
+    AssignmentActions,
+    AssignmentStatus,
+    Channels,
+    Dispositions,
+    JobKinds,
+    JobStatus,
+    Modes,
+    PeriodStatus,
+    Roles,
+    SampleStatus,
+)
 
-ALL_MODELS = [Role, User, UnitLevel, Unit, Procedure, Case, Contact, Period, JobRun, ImportRun, AuditRecord,
-              Allocation, SampleCase, EnumeratorProfile, EnumeratorUnit, Assignment, AssignmentEvent]
+ALL_MODELS = [
+    Role,
+    User,
+    UnitLevel,
+    Unit,
+    Procedure,
+    Case,
+    Contact,
+    Period,
+    JobRun,
+    ImportRun,
+    AuditRecord,
+    Allocation,
+    SampleCase,
+    EnumeratorProfile,
+    EnumeratorUnit,
+    Assignment,
+    AssignmentEvent,
+]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
-    "ALL_MODELS", "LOCAL_TZ", "AuditedModel", "BaseModel", "UnauditedWrite", "audit", "connect_database", "db", "init_app",
-    "is_postgres", "now", "pii", "AssignmentActions", "AssignmentStatus", "Channels", "Dispositions", "JobKinds",
-    "JobStatus", "Modes", "PeriodStatus", "Roles", "SampleStatus"]
+    "ALL_MODELS",
+    "LOCAL_TZ",
+    "AuditedModel",
+    "BaseModel",
+    "UnauditedWrite",
+    "audit",
+    "connect_database",
+    "db",
+    "init_app",
+    "is_postgres",
+    "now",
+    "pii",
+    "AssignmentActions",
+    "AssignmentStatus",
+    "Channels",
+    "Dispositions",
+    "JobKinds",
+    "JobStatus",
+    "Modes",
+    "PeriodStatus",
+    "Roles",
+    "SampleStatus",
+]
 
 
 def init_app(app):

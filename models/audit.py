@@ -1,4 +1,5 @@
 """The append-only, hash-chained audit trail."""
+
 import collections
 import contextlib
 import contextvars
@@ -35,8 +36,19 @@ class AuditRecord(BaseModel):
     hash = CharField(max_length=64)
 
     def compute_hash(self):
-        return chain_hash(self.seq, self.at, self.actor, self.role, self.source, self.action,
-                          self.model, self.object_id, self.before, self.after, self.prev_hash)
+        return chain_hash(
+            self.seq,
+            self.at,
+            self.actor,
+            self.role,
+            self.source,
+            self.action,
+            self.model,
+            self.object_id,
+            self.before,
+            self.after,
+            self.prev_hash,
+        )
 
 
 # Encoders made once (json.dumps would make one per call); same output as json.dumps
@@ -49,8 +61,21 @@ def _hash(fields):
 
 
 def chain_hash(seq, at, actor, role, source, action, model, object_id, before, after, prev_hash):
-    return _hash([seq, at.isoformat(timespec="microseconds"), actor, role, source, action, model,
-                  object_id, before, after, prev_hash])
+    return _hash(
+        [
+            seq,
+            at.isoformat(timespec="microseconds"),
+            actor,
+            role,
+            source,
+            action,
+            model,
+            object_id,
+            before,
+            after,
+            prev_hash,
+        ]
+    )
 
 
 @contextlib.contextmanager
@@ -120,8 +145,20 @@ def _chain(entries, head, actor, at):
         prev = h
 
 
-AUDIT_COLUMNS = ("seq", "at", "actor", "role", "source", "action", "model", "object_id",
-                 "before", "after", "prev_hash", "hash")
+AUDIT_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "source",
+    "action",
+    "model",
+    "object_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
 
 
 def record_many(entries):
@@ -137,6 +174,7 @@ def record_many(entries):
         for row in records:
             rows.append(row)
             yield row
+
     insert_rows(AuditRecord, AUDIT_COLUMNS, chained())
     return rows
 
@@ -155,8 +193,7 @@ def verify(batch=5000):
     prev_seq, prev_hash, count = 0, GENESIS, 0
     last_seq = 0
     while True:
-        chunk = list(AuditRecord.select().where(AuditRecord.seq > last_seq)
-                     .order_by(AuditRecord.seq).limit(batch))
+        chunk = list(AuditRecord.select().where(AuditRecord.seq > last_seq).order_by(AuditRecord.seq).limit(batch))
         if not chunk:
             return True, count, None
         for rec in chunk:

@@ -4,6 +4,7 @@ its audit records, built from the model's own columns and redacted fields, in th
 Audited models refuse peewee's query-level writes (`insert`, `insert_many`, `update`, `delete`, …)
 and `models.bulk.insert_rows` with UnauditedWrite; only `save()`, `delete_instance()` and the
 functions below write them."""
+
 from . import audit, bulk
 from .base import BaseModel, audited_write, check_write, db, now
 
@@ -22,8 +23,10 @@ def _snapshotter(model, columns):
     value = audit.audit_value
 
     def snap(values):
-        return {c: ((None if v is None else audit.REDACTED) if c in redacted else value(v))
-                for c, v in zip(columns, values)}
+        return {
+            c: ((None if v is None else audit.REDACTED) if c in redacted else value(v)) for c, v in zip(columns, values)
+        }
+
     return snap
 
 
@@ -87,8 +90,7 @@ class AuditedModel(BaseModel):
     def audit_snapshot(self):
         """The audited state of this row: every column, personal data redacted."""
         fields = self._meta.sorted_fields
-        return _snapshotter(type(self), [f.column_name for f in fields])(
-            [self.__data__.get(f.name) for f in fields])
+        return _snapshotter(type(self), [f.column_name for f in fields])([self.__data__.get(f.name) for f in fields])
 
     def save(self, force_insert=False, only=None):
         model = type(self)
@@ -100,8 +102,11 @@ class AuditedModel(BaseModel):
                 old = model.get_or_none(model._meta.primary_key == pk)
                 creating = force_insert = old is None
             if not creating:
-                changed = [n for n in self._meta.fields if n not in self.audit_ignored
-                           and old.__data__.get(n) != self.__data__.get(n)]
+                changed = [
+                    n
+                    for n in self._meta.fields
+                    if n not in self.audit_ignored and old.__data__.get(n) != self.__data__.get(n)
+                ]
                 if not changed:
                     return 0
             if "updated_at" in self._meta.fields:
@@ -139,6 +144,7 @@ def insert_rows(model, columns, rows):
         for row in source:
             sent.append(row)
             yield row
+
     with db.atomic(), audited_write():
         bulk.insert_rows(model, columns, keep(rows))
         _record_batches(("create", table, str(r[pk]), None, snap(r)) for r in sent)
@@ -163,8 +169,9 @@ def update_rows(model, changes):
             model.update({fields[f]: after[f] for f in written}).where(pk_field == pk).execute()
             columns = _columns_of(model, changed)
             snap = _snapshotter(model, columns)
-            entries.append(("update", table, str(pk), snap([before.get(f) for f in changed]),
-                            snap([after[f] for f in changed])))
+            entries.append(
+                ("update", table, str(pk), snap([before.get(f) for f in changed]), snap([after[f] for f in changed]))
+            )
         _record_batches(entries)
     return len(entries)
 
@@ -178,7 +185,7 @@ def delete_rows(model, instances):
     table = model._meta.table_name
     with db.atomic(), audited_write():
         for i in range(0, len(instances), 900):
-            part = instances[i:i + 900]
+            part = instances[i : i + 900]
             model.delete().where(pk_field.in_([m._pk for m in part])).execute()
         _record_batches(("delete", table, str(m._pk), m.audit_snapshot(), None) for m in instances)
     return len(instances)

@@ -1,4 +1,5 @@
 """The database proxy, connection set-up, local time, and the base model."""
+
 import contextlib
 import contextvars
 import datetime
@@ -61,8 +62,10 @@ def audited_write():
 def check_write(model):
     """Refuse a write to an audited table from outside the audited-write API."""
     if getattr(model, "audited", False) and not _audited_write.get():
-        raise UnauditedWrite(f"{model.__name__} is audited: write it with save(), delete_instance() "
-                             "or models.audited.insert_rows/update_rows/delete_rows")
+        raise UnauditedWrite(
+            f"{model.__name__} is audited: write it with save(), delete_instance() "
+            "or models.audited.insert_rows/update_rows/delete_rows"
+        )
 
 
 class BaseModel(Model):

@@ -1,5 +1,6 @@
 """Fast inserts of many rows: executemany on SQLite, COPY on PostgreSQL (audited tables refuse them
 unless written through models.audited)."""
+
 import itertools
 
 from .base import check_write, db, is_postgres
@@ -48,7 +49,8 @@ def reserve_ids(model, count):
     table = model._meta.table_name
     if is_postgres():
         cur = db.execute_sql(
-            f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)", (count,))
+            f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)", (count,)
+        )
         return [r[0] for r in cur.fetchall()]
     start = db.execute_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').fetchone()[0] + 1
     return list(range(start, start + count))

@@ -1,4 +1,5 @@
 """Dossiers (cases) and their applicants' contacts, kept apart and encrypted."""
+
 import datetime
 
 from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField

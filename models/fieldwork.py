@@ -1,4 +1,5 @@
 """Fieldwork: enumerators' profiles and coverage, assignments of sampled cases and their history."""
+
 from peewee import JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField, TextField, fn
 
 from .audited import AuditedModel
@@ -41,19 +42,28 @@ class Assignment(AuditedModel):
     @classmethod
     def open_for(cls, user):
         """The enumerator's open assignments, with their sample, case, unit, procedure and period."""
-        return (cls.select(cls, SampleCase, Case.code, Unit.name, Procedure.name, Period.month)
-                .join(SampleCase).join(Case, on=(SampleCase.case == Case.id))
-                .join(Procedure, on=(Case.procedure == Procedure.id)).switch(SampleCase)
-                .join(Unit, on=(SampleCase.unit == Unit.id)).switch(SampleCase)
-                .join(Period, on=(SampleCase.period == Period.id))
-                .where((cls.enumerator == user) & (cls.status == AssignmentStatus.OPEN))
-                .order_by(Period.month, Unit.name, SampleCase.rank))
+        return (
+            cls.select(cls, SampleCase, Case.code, Unit.name, Procedure.name, Period.month)
+            .join(SampleCase)
+            .join(Case, on=(SampleCase.case == Case.id))
+            .join(Procedure, on=(Case.procedure == Procedure.id))
+            .switch(SampleCase)
+            .join(Unit, on=(SampleCase.unit == Unit.id))
+            .switch(SampleCase)
+            .join(Period, on=(SampleCase.period == Period.id))
+            .where((cls.enumerator == user) & (cls.status == AssignmentStatus.OPEN))
+            .order_by(Period.month, Unit.name, SampleCase.rank)
+        )
 
     @classmethod
     def open_load(cls):
         """{enumerator id: number of open assignments}."""
-        return dict(cls.select(cls.enumerator, fn.COUNT(cls.id)).where(cls.status == AssignmentStatus.OPEN)
-                    .group_by(cls.enumerator).tuples())
+        return dict(
+            cls.select(cls.enumerator, fn.COUNT(cls.id))
+            .where(cls.status == AssignmentStatus.OPEN)
+            .group_by(cls.enumerator)
+            .tuples()
+        )
 
     @classmethod
     def of_period(cls, period):
@@ -63,9 +73,12 @@ class Assignment(AuditedModel):
     @classmethod
     def progress_rows(cls, period):
         """(unit id, mode, sample status, assignment status, outcome) of every drawn case of a period."""
-        return (SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.status, cls.status, cls.outcome)
-                .join(cls, JOIN.LEFT_OUTER, on=(cls.sample == SampleCase.id))
-                .where(SampleCase.period == period).tuples())
+        return (
+            SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.status, cls.status, cls.outcome)
+            .join(cls, JOIN.LEFT_OUTER, on=(cls.sample == SampleCase.id))
+            .where(SampleCase.period == period)
+            .tuples()
+        )
 
 
 class AssignmentEvent(AuditedModel):
@@ -78,4 +91,3 @@ class AssignmentEvent(AuditedModel):
     actor = CharField(max_length=200)
     reason = TextField(null=True)
     at = DateTimeField(default=now)
-

@@ -1,4 +1,5 @@
 """One lasting row per background job: what, who, when, state, progress, result."""
+
 import datetime
 import json
 
@@ -61,8 +62,9 @@ class JobRun(BaseModel):
     def lost(cls, stale_after_seconds, at=None):
         """Running jobs whose worker stopped refreshing their heartbeat."""
         limit = (at or now()) - datetime.timedelta(seconds=stale_after_seconds)
-        return cls.select().where((cls.status == JobStatus.RUNNING) & (
-            cls.heartbeat_at.is_null(True) | (cls.heartbeat_at < limit)))
+        return cls.select().where(
+            (cls.status == JobStatus.RUNNING) & (cls.heartbeat_at.is_null(True) | (cls.heartbeat_at < limit))
+        )
 
     def set_state(self, **values):
         """Write these columns of this row at once (a plain UPDATE: job rows are not survey data)."""

@@ -1,4 +1,5 @@
 """Administrative units, their levels, and administrative procedures."""
+
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .audited import AuditedModel

@@ -1,4 +1,5 @@
 """Survey periods: one per month."""
+
 import datetime
 import re
 
@@ -40,8 +41,7 @@ class Period(AuditedModel):
     def bounds(self):
         """[start, end) of the month, as naive local datetimes."""
         year, month = int(self.month[:4]), int(self.month[5:])
-        return (datetime.datetime(year, month, 1),
-                datetime.datetime(year + (month == 12), month % 12 + 1, 1))
+        return (datetime.datetime(year, month, 1), datetime.datetime(year + (month == 12), month % 12 + 1, 1))
 
     @staticmethod
     def valid_month(value):

@@ -1,4 +1,5 @@
 """Encryption at rest of applicants' personal data, and keyed hashes for look-ups."""
+
 import base64
 import hmac
 import os

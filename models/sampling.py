@@ -1,4 +1,5 @@
 """Sampling: per-period allocation and the drawn sample."""
+
 import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
@@ -86,6 +87,8 @@ class SampleCase(AuditedModel):
     @classmethod
     def reserve_in_order(cls, period, unit_id, mode):
         """A unit's reserve in one mode, next to release first."""
-        return (cls.of(period).where((cls.unit == unit_id) & (cls.mode == mode)
-                                     & (cls.status == SampleStatus.RESERVE)).order_by(cls.rank))
-
+        return (
+            cls.of(period)
+            .where((cls.unit == unit_id) & (cls.mode == mode) & (cls.status == SampleStatus.RESERVE))
+            .order_by(cls.rank)
+        )

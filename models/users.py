@@ -1,4 +1,5 @@
 """Users and roles."""
+
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -51,8 +52,13 @@ class User(UserMixin, AuditedModel):
     @classmethod
     def enumerators(cls):
         """Active enumerators, by username."""
-        return cls.select().where((cls.role == Roles.ENUMERATOR) & (cls.active == True)).order_by(  # noqa: E712
-            cls.username)
+        return (
+            cls.select()
+            .where((cls.role == Roles.ENUMERATOR) & (cls.active == True))
+            .order_by(  # noqa: E712
+                cls.username
+            )
+        )
 
     @classmethod
     def names(cls, ids=None):

@@ -14,6 +14,7 @@ class Roles:
 
 class Modes:
     """How an interview is done."""
+
     PHONE = "phone"
     F2F = "f2f"  # face to face, at the one-stop counter
     ALL = (PHONE, F2F)
@@ -21,6 +22,7 @@ class Modes:
 
 class Channels:
     """How a dossier was submitted (FORMATS.md)."""
+
     DIRECT = "direct"
     ONLINE = "online"
     POSTAL = "postal"
@@ -71,6 +73,7 @@ class JobKinds:
 
 class Dispositions:
     """AAPOR final and temporary disposition codes (Standard Definitions) used by the project."""
+
     COMPLETE = "1.1"
     PARTIAL = "1.2"
     REFUSAL = "2.11"

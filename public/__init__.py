@@ -1,4 +1,5 @@
 """Pages for anyone, signed in or not: the front door (and, later, the public results)."""
+
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 

@@ -1,5 +1,6 @@
 """Sampling: eligibility, allocation (pure), the reproducible draw (pure), release and assignment, with
 their jobs and commands."""
+
 from . import cli, jobs
 
 __all__ = ["init_app", "jobs"]

@@ -3,10 +3,11 @@
 Pure functions on plain dicts; all arithmetic is exact (fractions), and every result is
 independent of dict insertion order: ties go to the key that sorts first (keys compared as text).
 """
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
-from typing import Mapping, Optional, Sequence
 
 MINIMUM = "minimum"
 CAP = "cap"
@@ -16,9 +17,10 @@ OVERRIDE = "override"
 @dataclass(frozen=True)
 class Quota:
     """One unit's quota, its exact proportional share at the final level, and what bound it (None if free)."""
+
     quota: int
     share: Fraction
-    bound: Optional[str] = None
+    bound: str | None = None
 
 
 def _ordered(keys) -> list:
@@ -38,7 +40,7 @@ def _count(name: str, value) -> int:
     return value
 
 
-def largest_remainder(total: int, weights: Mapping, keys_order: Optional[Sequence] = None) -> dict:
+def largest_remainder(total: int, weights: Mapping, keys_order: Sequence | None = None) -> dict:
     """Split total in proportion to weights (Hamilton); zero total weight: all 0, ValueError unless total is 0."""
     _count("total", total)
     order = _ordered(weights) if keys_order is None else list(keys_order)
@@ -51,7 +53,7 @@ def largest_remainder(total: int, weights: Mapping, keys_order: Optional[Sequenc
     if whole == 0:
         if total:
             raise ValueError(f"cannot split {total} over a total weight of 0")
-        return {k: 0 for k in order}
+        return dict.fromkeys(order, 0)
     shares = {k: total * w / whole for k, w in exact.items()}
     result = {k: int(s) for k, s in shares.items()}  # shares are >= 0: int() is the floor
     left = total - sum(result.values())
@@ -86,8 +88,8 @@ def _fill(total: int, weights: dict, floors: dict, caps: dict) -> tuple:
     """Clamp proportional shares to [floor, cap], spread the rest over the free keys; return (quotas, bounds, level)."""
     positive = {k: Fraction(w) for k, w in weights.items() if w > 0}
     lam = _level(total, positive, floors, caps)
-    quotas = {k: 0 for k in weights}
-    bounds = {k: None for k in weights}
+    quotas = dict.fromkeys(weights, 0)
+    bounds = dict.fromkeys(weights)
     free = {}
     for k, w in positive.items():
         if lam * w < floors[k]:
@@ -101,7 +103,7 @@ def _fill(total: int, weights: dict, floors: dict, caps: dict) -> tuple:
     return quotas, bounds, lam
 
 
-def allocate(total: int, eligible: Mapping, minimum: int = 5, overrides: Optional[Mapping] = None) -> dict:
+def allocate(total: int, eligible: Mapping, minimum: int = 5, overrides: Mapping | None = None) -> dict:
     """Allocate total interviews over units in proportion to eligible cases; return {unit: Quota} in sorted key order.
 
     - Each unit gets at least its floor min(minimum, eligible) and at most its eligible cases (cap);
@@ -127,8 +129,10 @@ def allocate(total: int, eligible: Mapping, minimum: int = 5, overrides: Optiona
         if unit not in eligible:
             raise ValueError(f"override for unknown unit {unit!r}")
         if isinstance(quota, bool) or not isinstance(quota, int) or not 0 <= quota <= eligible[unit]:
-            raise ValueError(f"override for unit {unit!r} must be an integer between 0 and its "
-                             f"{eligible[unit]} eligible cases, got {quota!r}")
+            raise ValueError(
+                f"override for unit {unit!r} must be an integer between 0 and its "
+                f"{eligible[unit]} eligible cases, got {quota!r}"
+            )
     remaining = total - sum(overrides.values())
     if remaining < 0:
         raise ValueError(f"overrides add up to {sum(overrides.values())}, more than the total {total}")
@@ -167,7 +171,7 @@ def split_modes(quota: int, shares: Mapping, eligible_by_mode: Mapping) -> dict:
         raise ValueError("mode shares must be non-negative")
     if quota and not any(weights.values()):
         raise ValueError(f"cannot split a quota of {quota} over modes whose shares are all 0")
-    quotas, _, _ = _fill(quota, weights, {m: 0 for m in caps}, caps)
+    quotas, _, _ = _fill(quota, weights, dict.fromkeys(caps, 0), caps)
     return quotas
 
 

@@ -1,12 +1,23 @@
 """Assignment of issued sample to enumerators: balanced automatically, moved by hand, with history."""
+
 import collections
 import heapq
 
 from peewee import JOIN
 
 from fieldwork import enumerators
-from models import (Assignment, AssignmentActions, AssignmentEvent, AssignmentStatus, Modes, SampleCase,
-                    SampleStatus, audit, db, now)
+from models import (
+    Assignment,
+    AssignmentActions,
+    AssignmentEvent,
+    AssignmentStatus,
+    Modes,
+    SampleCase,
+    SampleStatus,
+    audit,
+    db,
+    now,
+)
 from models.audited import insert_rows
 from models.bulk import reserve_ids
 
@@ -25,11 +36,13 @@ def assign_period(period, progress=None):
     """Give every issued, unassigned case of the period to the least-loaded suitable enumerator."""
     people = {uid: p for uid, p in enumerators().items() if p.available}
     load = collections.Counter(Assignment.open_load())
-    pending = list(SampleCase.select(SampleCase.id, SampleCase.unit, SampleCase.mode)
-                   .join(Assignment, JOIN.LEFT_OUTER, on=(Assignment.sample == SampleCase.id))
-                   .where((SampleCase.period == period) & (SampleCase.status == SampleStatus.ISSUED)
-                          & Assignment.id.is_null())
-                   .order_by(SampleCase.unit, SampleCase.mode, SampleCase.rank).tuples())
+    pending = list(
+        SampleCase.select(SampleCase.id, SampleCase.unit, SampleCase.mode)
+        .join(Assignment, JOIN.LEFT_OUTER, on=(Assignment.sample == SampleCase.id))
+        .where((SampleCase.period == period) & (SampleCase.status == SampleStatus.ISSUED) & Assignment.id.is_null())
+        .order_by(SampleCase.unit, SampleCase.mode, SampleCase.rank)
+        .tuples()
+    )
     phone_heap = [(load[uid], p.username, uid) for uid, p in people.items() if p.phone]
     heapq.heapify(phone_heap)
     by_unit = collections.defaultdict(list)
@@ -66,8 +79,11 @@ def _create(pairs, action):
         rows = [(i, s, u, AssignmentStatus.OPEN, None, stamp, stamp) for i, (s, u) in zip(ids, pairs)]
         insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows)
         event_ids = reserve_ids(AssignmentEvent, len(rows))
-        insert_rows(AssignmentEvent, EVENT_COLUMNS,
-                    [(e, r[0], action, None, r[2], actor, None, stamp) for e, r in zip(event_ids, rows)])
+        insert_rows(
+            AssignmentEvent,
+            EVENT_COLUMNS,
+            [(e, r[0], action, None, r[2], actor, None, stamp) for e, r in zip(event_ids, rows)],
+        )
 
 
 def reassign(assignment_ids, to_user_id, reason=None):
@@ -80,8 +96,9 @@ def reassign(assignment_ids, to_user_id, reason=None):
         raise SamplingError("unavailable")
     moved = 0
     with db.atomic():
-        for a in (Assignment.select(Assignment, SampleCase).join(SampleCase)
-                  .where(Assignment.id.in_(list(assignment_ids)))):
+        for a in (
+            Assignment.select(Assignment, SampleCase).join(SampleCase).where(Assignment.id.in_(list(assignment_ids)))
+        ):
             if a.status != AssignmentStatus.OPEN or a.enumerator_id == to_user_id:
                 continue
             if not target.suits(a.sample.mode, a.sample.unit_id):
@@ -96,8 +113,9 @@ def _move(a, to_user_id, action, reason):
     a.enumerator = to_user_id
     a.updated_at = now()
     a.save()
-    AssignmentEvent.create(assignment=a, action=action, from_user=before, to_user=to_user_id,
-                           actor=audit.current_actor()[0], reason=reason)
+    AssignmentEvent.create(
+        assignment=a, action=action, from_user=before, to_user=to_user_id, actor=audit.current_actor()[0], reason=reason
+    )
 
 
 def move_open_work(from_user_id, reason=None):
@@ -106,9 +124,12 @@ def move_open_work(from_user_id, reason=None):
     load = collections.Counter(Assignment.open_load())
     moved, stuck = 0, 0
     with db.atomic():
-        for a in (Assignment.select(Assignment, SampleCase).join(SampleCase)
-                  .where((Assignment.enumerator == from_user_id) & (Assignment.status == AssignmentStatus.OPEN))
-                  .order_by(Assignment.id)):
+        for a in (
+            Assignment.select(Assignment, SampleCase)
+            .join(SampleCase)
+            .where((Assignment.enumerator == from_user_id) & (Assignment.status == AssignmentStatus.OPEN))
+            .order_by(Assignment.id)
+        ):
             candidates = [uid for uid, p in people.items() if p.suits(a.sample.mode, a.sample.unit_id)]
             if not candidates:
                 stuck += 1

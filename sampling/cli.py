@@ -1,4 +1,5 @@
 """`flask --app run sample …`: allocate, draw, verify, release, assign."""
+
 import json
 import sys
 
@@ -18,8 +19,8 @@ sample_cli = AppGroup("sample", help="Sampling of a survey period.")
 def _period(month):
     try:
         return Period.for_month(month)
-    except ValueError:
-        raise click.BadParameter(_("The month must be written YYYY-MM, e.g. 2026-10."), param_hint="--period")
+    except ValueError as exc:
+        raise click.BadParameter(_("The month must be written YYYY-MM, e.g. 2026-10."), param_hint="--period") from exc
 
 
 def _run(step, *args, **kwargs):
@@ -34,8 +35,17 @@ def allocation_rows(period):
     codes = dict(Unit.select(Unit.id, Unit.code).tuples())
     rows = []
     for a in Allocation.of(period):
-        rows.append({"unit": codes[a.unit_id], "cases": a.cases, "eligible": a.eligible,
-                     "excluded": a.excluded_dict(), "quota": a.quota, "issued": a.issued, "reserve": a.reserve})
+        rows.append(
+            {
+                "unit": codes[a.unit_id],
+                "cases": a.cases,
+                "eligible": a.eligible,
+                "excluded": a.excluded_dict(),
+                "quota": a.quota,
+                "issued": a.issued,
+                "reserve": a.reserve,
+            }
+        )
     return sorted(rows, key=lambda r: r["unit"])
 
 
@@ -54,8 +64,10 @@ def allocate_command(month, total, as_json):
     click.echo(f"{'unit':<10}{'cases':>8}{'eligible':>10}{'quota':>7}{'issued':>8}{'reserve':>9}  excluded")
     for r in rows:
         excluded = ", ".join(f"{k}={v}" for k, v in r["excluded"].items() if v)
-        click.echo(f"{r['unit']:<10}{r['cases']:>8}{r['eligible']:>10}{r['quota']:>7}{r['issued']:>8}"
-                   f"{r['reserve']:>9}  {excluded}")
+        click.echo(
+            f"{r['unit']:<10}{r['cases']:>8}{r['eligible']:>10}{r['quota']:>7}{r['issued']:>8}"
+            f"{r['reserve']:>9}  {excluded}"
+        )
     click.echo(_("Total quota %(q)d of %(t)d.", q=sum(r["quota"] for r in rows), t=total))
 
 
@@ -82,8 +94,14 @@ def verify_command(month):
     if result["identical"]:
         click.echo(_("The drawn cases are identical, but some were issued out of the drawn order."), err=True)
         sys.exit(1)
-    click.echo(_("The stored sample differs from the redraw: %(missing)d missing, %(unexpected)d unexpected.",
-                 missing=result["missing"], unexpected=result["unexpected"]), err=True)
+    click.echo(
+        _(
+            "The stored sample differs from the redraw: %(missing)d missing, %(unexpected)d unexpected.",
+            missing=result["missing"],
+            unexpected=result["unexpected"],
+        ),
+        err=True,
+    )
     if not result["frame_unchanged"]:
         click.echo(_("The cases of the period have changed since the draw."), err=True)
     sys.exit(1)
@@ -116,7 +134,7 @@ __all__ = ["sample_cli", "RULES"]
 
 @sample_cli.command("settings")
 @click.option("--period", "month", required=True)
-@click.option("--set", "new", default=None, help='JSON merged over the defaults, e.g. \'{"minimum": 3}\'.')
+@click.option("--set", "new", default=None, help="JSON merged over the defaults, e.g. '{\"minimum\": 3}'.")
 def settings_command(month, new):
     """Show a period's sampling settings, or change them (before the draw)."""
     period = _period(month)

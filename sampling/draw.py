@@ -1,4 +1,5 @@
 """The reproducible draw: per-stratum random order from a recorded seed, interleaved by stratum."""
+
 import random
 
 

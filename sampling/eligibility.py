@@ -1,4 +1,5 @@
 """The sampling frame of a period: eligible cases per unit, mode and stratum, and exclusions by rule."""
+
 import array
 import collections
 import dataclasses
@@ -29,8 +30,13 @@ WHERE {period}"""
 FRAME_SQL = "SELECT c.id, c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + FROM_SQL + "\nORDER BY c.id"
 # PostgreSQL groups the ids itself and sends one array per (unit, stratum, flags): far fewer rows
 # for the driver and Python to handle than one per case.
-GROUPED_SQL = ("SELECT c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + " AS flags, array_agg(c.id)"
-               + FROM_SQL + "\nGROUP BY 1, 2, 3")
+GROUPED_SQL = (
+    "SELECT c.unit_id, COALESCE(p.field, ''), "
+    + FLAGS_SQL
+    + " AS flags, array_agg(c.id)"
+    + FROM_SQL
+    + "\nGROUP BY 1, 2, 3"
+)
 # Allocation needs only counts: the database groups, nothing per case reaches Python.
 COUNT_SQL = "SELECT c.unit_id, '', " + FLAGS_SQL + " AS flags, COUNT(*)" + FROM_SQL + "\nGROUP BY c.unit_id, flags"
 # SQLite: the period's ids from the (returned_at, id) index, then the case and contact rows in id
@@ -117,8 +123,10 @@ def _group(rows, groups, recent):
 
 def count_frame(period, settings, reference_time):
     """The same frame as `build_frame`, counted by the database: {unit_id: UnitFrame} without ids."""
-    groups = {(unit_id, stratum, flags): n
-              for unit_id, stratum, flags, n in _query(period, settings, reference_time, COUNT_SQL).fetchall()}
+    groups = {
+        (unit_id, stratum, flags): n
+        for unit_id, stratum, flags, n in _query(period, settings, reference_time, COUNT_SQL).fetchall()
+    }
     return _apply_rules(groups, settings)
 
 

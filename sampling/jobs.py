@@ -1,4 +1,5 @@
 """Sampling steps as background jobs, and the daily release proposals."""
+
 import datetime
 
 from flask_babel import gettext as _
@@ -27,8 +28,12 @@ def _reporter(ctx):
 @task(JobKinds.SAMPLING_ALLOCATE)
 def allocate_job(ctx, period_id, total):
     period = Period.get_by_id(period_id)
-    return _step(lambda: _("Allocated %(n)d interviews.", n=sum(
-        a.quota for a in service.allocate_period(period, total, _reporter(ctx)))))
+    return _step(
+        lambda: _(
+            "Allocated %(n)d interviews.",
+            n=sum(a.quota for a in service.allocate_period(period, total, _reporter(ctx))),
+        )
+    )
 
 
 @task(JobKinds.SAMPLING_OVERRIDE)
@@ -41,15 +46,20 @@ def override_job(ctx, period_id, unit_id, quota, reason):
         if quota is None:
             return _("The quota of %(unit)s is proportional again; the units were reallocated.", unit=code)
         return _("Quota of %(unit)s set to %(q)d; the other units were reallocated.", unit=code, q=quota)
+
     return _step(work)
 
 
 @task(JobKinds.SAMPLING_DRAW)
 def draw_job(ctx, period_id, seed, redo):
     period = Period.get_by_id(period_id)
-    return _step(lambda: _("Drew %(n)d cases with seed %(seed)s.",
-                           n=service.draw(period, seed, redo, _reporter(ctx)),
-                           seed=Period.get_by_id(period_id).seed))
+    return _step(
+        lambda: _(
+            "Drew %(n)d cases with seed %(seed)s.",
+            n=service.draw(period, seed, redo, _reporter(ctx)),
+            seed=Period.get_by_id(period_id).seed,
+        )
+    )
 
 
 @task(JobKinds.SAMPLING_RELEASE)
@@ -59,6 +69,7 @@ def release_job(ctx, period_id, unit_id):
     def work():
         released = service.release(period, unit_id)
         return _("Released %(n)d reserve cases.", n=sum(n for _u, _m, n in released))
+
     return _step(work)
 
 
@@ -69,6 +80,7 @@ def assign_job(ctx, period_id):
     def work():
         done, left = assignment.assign_period(period, _reporter(ctx))
         return _("Assigned %(n)d cases; %(left)d left without a suitable enumerator.", n=done, left=left)
+
     return _step(work)
 
 

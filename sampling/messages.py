@@ -1,4 +1,5 @@
 """User-facing messages of the sampling steps (translated)."""
+
 from flask_babel import lazy_gettext as _l
 
 ERRORS = {
@@ -7,8 +8,10 @@ ERRORS = {
     "reason": _l("A quota override needs a written reason."),
     "not_allocated": _l("Allocate the period first."),
     "quota_range": _l("The quota must lie between 0 and the unit's eligible cases."),
-    "already_drawn": _l("This period has been drawn already. Redo the draw explicitly to replace it "
-                        "(only possible before any assignment)."),
+    "already_drawn": _l(
+        "This period has been drawn already. Redo the draw explicitly to replace it "
+        "(only possible before any assignment)."
+    ),
     "assigned": _l("Assignments have started for this period: the draw can no longer be redone."),
     "not_drawn": _l("This period has not been drawn yet."),
     "overrides_exceed_total": _l("The quotas set by hand add up to more than the period's total."),

@@ -1,4 +1,5 @@
 """Allocation, draw, verification and reserve release of a period, on the database."""
+
 import json
 import math
 import re
@@ -14,12 +15,37 @@ from .draw import drawn_order
 from .eligibility import build_frame, count_frame, unit_modes
 from .settings import RULES, merged
 
-ALLOCATION_FIELDS = ("cases", "eligible", "eligible_phone", "eligible_f2f", "excluded", "quota", "bound",
-                     "override_reason", "quota_phone", "quota_f2f", "issued_phone", "issued_f2f", "reserve_phone",
-                     "reserve_f2f", "updated_at")
+ALLOCATION_FIELDS = (
+    "cases",
+    "eligible",
+    "eligible_phone",
+    "eligible_f2f",
+    "excluded",
+    "quota",
+    "bound",
+    "override_reason",
+    "quota_phone",
+    "quota_f2f",
+    "issued_phone",
+    "issued_f2f",
+    "reserve_phone",
+    "reserve_f2f",
+    "updated_at",
+)
 SEED_RE = re.compile(r"^[\w\-.:]{1,64}$")
-SAMPLE_COLUMNS = ("id", "period_id", "case_id", "unit_id", "mode", "stratum", "rank", "draw_key", "status",
-                  "issued_at", "phone_hash")
+SAMPLE_COLUMNS = (
+    "id",
+    "period_id",
+    "case_id",
+    "unit_id",
+    "mode",
+    "stratum",
+    "rank",
+    "draw_key",
+    "status",
+    "issued_at",
+    "phone_hash",
+)
 
 
 class SamplingError(Exception):
@@ -46,8 +72,12 @@ def allocate_period(period, total, progress=None):
     overrides = {u: min(q, eligible[u]) for u, q in overrides.items() if u in eligible}
     if sum(overrides.values()) > total:
         raise SamplingError("overrides_exceed_total")
-    by_code = allocate(total, {codes[u]: n for u, n in eligible.items()}, settings["minimum"],
-                       {codes[u]: q for u, q in overrides.items()})
+    by_code = allocate(
+        total,
+        {codes[u]: n for u, n in eligible.items()},
+        settings["minimum"],
+        {codes[u]: q for u, q in overrides.items()},
+    )
     quotas = {u: by_code[codes[u]] for u in eligible}
     modes = unit_modes(settings)
     stamp = now()
@@ -76,8 +106,13 @@ def allocate_period(period, total, progress=None):
                     available[Modes.F2F] = max(by_mode[Modes.F2F] - row.issued_phone - row.reserve_phone, 0)
                     row.quota_f2f = min(row.quota_f2f, available[Modes.F2F])
                 quota_mode = getattr(row, f"quota_{mode}")
-                issued, reserve = (issue_and_reserve(quota_mode, settings["response_rate"][mode], available[mode],
-                                                     settings["reserve_ratio"]) if quota_mode else (0, 0))
+                issued, reserve = (
+                    issue_and_reserve(
+                        quota_mode, settings["response_rate"][mode], available[mode], settings["reserve_ratio"]
+                    )
+                    if quota_mode
+                    else (0, 0)
+                )
                 setattr(row, f"issued_{mode}", issued)
                 setattr(row, f"reserve_{mode}", reserve)
             row.quota = row.quota_phone + row.quota_f2f
@@ -85,15 +120,23 @@ def allocate_period(period, total, progress=None):
             if old is None:
                 new.append(row)
                 continue
-            changes.append((old.id, {f: getattr(old, f) for f in ALLOCATION_FIELDS},
-                            {f: getattr(row, f) for f in ALLOCATION_FIELDS}))
+            changes.append(
+                (
+                    old.id,
+                    {f: getattr(old, f) for f in ALLOCATION_FIELDS},
+                    {f: getattr(row, f) for f in ALLOCATION_FIELDS},
+                )
+            )
         update_rows(Allocation, changes)  # one UPDATE per changed unit
         if new:
             for row, pk in zip(new, reserve_ids(Allocation, len(new))):
                 row.id = pk
             fields = Allocation._meta.sorted_fields
-            insert_rows(Allocation, [f.column_name for f in fields],
-                        [tuple(f.db_value(row.__data__.get(f.name)) for f in fields) for row in new])
+            insert_rows(
+                Allocation,
+                [f.column_name for f in fields],
+                [tuple(f.db_value(row.__data__.get(f.name)) for f in fields) for row in new],
+            )
         period.total = total
         period.allocated_at = stamp
         period.save()
@@ -113,8 +156,12 @@ def override_quota(period, unit, quota, reason, progress=None):
     if row is None or period.total is None:
         raise SamplingError("not_allocated")
     if quota is not None:
-        others = sum(a.quota for a in Allocation.select().where(
-            (Allocation.period == period) & (Allocation.bound == "override") & (Allocation.unit != unit)))
+        others = sum(
+            a.quota
+            for a in Allocation.select().where(
+                (Allocation.period == period) & (Allocation.bound == "override") & (Allocation.unit != unit)
+            )
+        )
         if quota < 0 or quota > row.eligible:
             raise SamplingError("quota_range")
         if quota + others > period.total:
@@ -140,13 +187,21 @@ def _frame_draw(frames, allocations, seed, codes):
             issued, reserve = alloc.issued_in(mode), alloc.reserve_in(mode)
             if issued + reserve == 0:
                 continue
-            strata = {s: [i for i in ids if i not in taken] if taken else ids
-                      for s, ids in frame.strata[mode].items()}
+            strata = {s: [i for i in ids if i not in taken] if taken else ids for s, ids in frame.strata[mode].items()}
             for rank, (case_id, stratum) in enumerate(
-                    drawn_order(seed, codes[alloc.unit_id], mode, strata, issued + reserve), 1):
+                drawn_order(seed, codes[alloc.unit_id], mode, strata, issued + reserve), 1
+            ):
                 taken.add(case_id)
-                out.append((alloc.unit_id, mode, stratum, rank, case_id,
-                            SampleStatus.ISSUED if rank <= issued else SampleStatus.RESERVE))
+                out.append(
+                    (
+                        alloc.unit_id,
+                        mode,
+                        stratum,
+                        rank,
+                        case_id,
+                        SampleStatus.ISSUED if rank <= issued else SampleStatus.RESERVE,
+                    )
+                )
     return out
 
 
@@ -179,14 +234,28 @@ def draw(period, seed=None, redo=False, progress=None):
         delete_rows(SampleCase, SampleCase.of(period))  # a redraw replaces the sample
         hashes = _phone_hashes([r[4] for r in rows])
         ids = reserve_ids(SampleCase, len(rows))
-        records = [(i, period.id, case_id, unit_id, mode, stratum, rank, seed, status,
-                    stamp if status == SampleStatus.ISSUED else None, hashes.get(case_id))
-                   for i, (unit_id, mode, stratum, rank, case_id, status) in zip(ids, rows)]
+        records = [
+            (
+                i,
+                period.id,
+                case_id,
+                unit_id,
+                mode,
+                stratum,
+                rank,
+                seed,
+                status,
+                stamp if status == SampleStatus.ISSUED else None,
+                hashes.get(case_id),
+            )
+            for i, (unit_id, mode, stratum, rank, case_id, status) in zip(ids, rows)
+        ]
         insert_rows(SampleCase, SAMPLE_COLUMNS, records)
         period.seed, period.drawn_at, period.frame_digest = seed, stamp, fingerprint
         # Everything a redraw needs that could change later, so that `verify` replays this draw.
-        period.draw_inputs = json.dumps({"settings": settings, "units": codes, "recent": recent,
-                                         "modes": modes}, sort_keys=True)
+        period.draw_inputs = json.dumps(
+            {"settings": settings, "units": codes, "recent": recent, "modes": modes}, sort_keys=True
+        )
         period.save()
     _note(progress, 1.0)
     return len(records)
@@ -195,8 +264,9 @@ def draw(period, seed=None, redo=False, progress=None):
 def _phone_hashes(case_ids):
     out = {}
     for i in range(0, len(case_ids), 900):
-        out.update(Contact.select(Contact.case, Contact.phone_hash)
-                   .where(Contact.case.in_(case_ids[i:i + 900])).tuples())
+        out.update(
+            Contact.select(Contact.case, Contact.phone_hash).where(Contact.case.in_(case_ids[i : i + 900])).tuples()
+        )
     return out
 
 
@@ -211,15 +281,21 @@ def verify(period):
     inputs = json.loads(period.draw_inputs)
     codes = {int(k): v for k, v in inputs["units"].items()}
     modes = {int(k): v for k, v in inputs["modes"].items()}
-    frames, fingerprint, _recent = build_frame(period, inputs["settings"], period.drawn_at, None, modes,
-                                               set(inputs["recent"]))
+    frames, fingerprint, _recent = build_frame(
+        period, inputs["settings"], period.drawn_at, None, modes, set(inputs["recent"])
+    )
     allocations = list(Allocation.of(period))
     expected = {(u, m, r, c) for u, m, _s, r, c, _st in _frame_draw(frames, allocations, period.seed, codes)}
     samples = list(SampleCase.of(period))
     stored = {(s.unit_id, s.mode, s.rank, s.case_id) for s in samples}
-    return {"identical": expected == stored, "frame_unchanged": fingerprint == period.frame_digest,
-            "missing": len(expected - stored), "unexpected": len(stored - expected), "size": len(stored),
-            "issued_ok": _issued_in_order(period, allocations, samples)}
+    return {
+        "identical": expected == stored,
+        "frame_unchanged": fingerprint == period.frame_digest,
+        "missing": len(expected - stored),
+        "unexpected": len(stored - expected),
+        "size": len(stored),
+        "issued_ok": _issued_in_order(period, allocations, samples),
+    }
 
 
 def _issued_in_order(period, allocations, samples):

@@ -1,11 +1,12 @@
 """A period's sampling settings: defaults from the seeds, overridable per period (JSON on the period)."""
+
 import copy
 import json
 
 RULES = ("immediate", "online", "postal", "recent_phone", "no_phone")
 DEFAULTS = {
     # exclusion rules for interviewer-led modes (seed 002), each can be switched off
-    "rules": {rule: True for rule in RULES},
+    "rules": dict.fromkeys(RULES, True),
     "repeat_days": 90,  # a phone sampled this recently is not sampled again
     "minimum": 5,  # interviews per unit, never more than it has
     # share of each unit's quota by mode, per unit level; "default" for levels not listed

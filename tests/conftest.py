@@ -1,6 +1,7 @@
 """Fixtures: every database test runs on SQLite and on PostgreSQL; jobs use a real Redis and a real rq
 worker. Data fixtures (reference data, a month of cases, enumerators) are in factories.py; the browser's in
 browser/conftest.py. Tests never import each other or this file: they ask for fixtures."""
+
 import os
 import shutil
 import subprocess
@@ -22,9 +23,23 @@ pytest_plugins = ["factories"]
 PG_URL = os.environ.get("SIPAS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = bool(os.environ.get("CI"))
 PASSWORD = "correct-horse-battery"
-DATA_TABLES = ["audit_record", "contact", "case", "import_run", "job_run", "period", "procedure", "unit", "user",
-               "allocation", "sample_case", "enumerator_profile", "enumerator_unit", "assignment",
-               "assignment_event"]
+DATA_TABLES = [
+    "audit_record",
+    "contact",
+    "case",
+    "import_run",
+    "job_run",
+    "period",
+    "procedure",
+    "unit",
+    "user",
+    "allocation",
+    "sample_case",
+    "enumerator_profile",
+    "enumerator_unit",
+    "assignment",
+    "assignment_event",
+]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}
 
@@ -32,8 +47,13 @@ TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-k
 def _pg_available():
     try:
         params = parse(PG_URL)
-        psycopg2.connect(dbname=params["database"], user=params.get("user"), host=params.get("host"),
-                         port=params.get("port"), connect_timeout=3).close()
+        psycopg2.connect(
+            dbname=params["database"],
+            user=params.get("user"),
+            host=params.get("host"),
+            port=params.get("port"),
+            connect_timeout=3,
+        ).close()
         return True
     except Exception:
         return False
@@ -59,8 +79,9 @@ def pg_server_url():
 def _on_server(base_url, *statements):
     """Run statements outside a transaction on the server of `base_url` (CREATE/DROP DATABASE)."""
     params = parse(base_url)
-    conn = psycopg2.connect(dbname=params["database"], user=params.get("user"), host=params.get("host"),
-                            port=params.get("port"))
+    conn = psycopg2.connect(
+        dbname=params["database"], user=params.get("user"), host=params.get("host"), port=params.get("port")
+    )
     conn.autocommit = True
     with conn.cursor() as cur:
         for statement in statements:
@@ -116,6 +137,7 @@ def pg_test_url(request):
     database.close()
     yield url
     from models import db
+
     if not db.is_closed() if db.obj is not None else False:
         db.close()
     _drop_pg_database(base, name)
@@ -166,9 +188,15 @@ def make_app(database_url, tmp_path, redis_url):
     from models import db
 
     def make(**overrides):
-        config = {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                  "REDIS_URL": redis_url, "RQ_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
-                  "UPLOAD_FOLDER": str(tmp_path / "uploads"), **TEST_KEYS}
+        config = {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "REDIS_URL": redis_url,
+            "RQ_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            **TEST_KEYS,
+        }
         config.update(overrides)
         os.environ["SIPAS_INSTANCE"] = str(tmp_path / "instance")
         return create_app(config)
@@ -203,10 +231,12 @@ def password_hash():
 def users(app, password_hash):
     """One user per role, named after the role, all with the same password (see `auth`)."""
     from models import Role, User
+
     out = {}
     for role in Roles.ALL:
-        out[role] = User.create(username=role, full_name=f"Test {role}", role=Role.get_by_id(role),
-                                password_hash=password_hash)
+        out[role] = User.create(
+            username=role, full_name=f"Test {role}", role=Role.get_by_id(role), password_hash=password_hash
+        )
     return out
 
 
@@ -244,6 +274,7 @@ def work_jobs(app):
     def work():
         with app.app_context():
             SimpleWorker([queue(app)], connection=connection(app)).work(burst=True)
+
     return work
 
 
@@ -251,9 +282,11 @@ def work_jobs(app):
 def worker_env(app):
     """The environment of a `flask worker` subprocess on the test app's database, Redis and queue."""
     config = app.config
-    return dict(os.environ, SIPAS_INSTANCE=app.instance_path,
-                **{key: str(config[key]) for key in ("DATABASE_URL", "REDIS_URL", "RQ_QUEUE", "SECRET_KEY",
-                                                     "PII_KEY")})
+    return dict(
+        os.environ,
+        SIPAS_INSTANCE=app.instance_path,
+        **{key: str(config[key]) for key in ("DATABASE_URL", "REDIS_URL", "RQ_QUEUE", "SECRET_KEY", "PII_KEY")},
+    )
 
 
 @pytest.fixture
@@ -263,8 +296,13 @@ def rq_worker(worker_env, tmp_path):
     procs = []
 
     def start(**env):
-        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", "worker"],
-                                env={**worker_env, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "run", "worker"],
+            env={**worker_env, **env},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         procs.append(proc)
         return proc
 

@@ -1,5 +1,6 @@
 """Data fixtures shared by the tests (a pytest plugin, loaded by conftest.py): reference data, a month of
 cases with known eligibility, enumerators, an allocated period."""
+
 import collections
 import json
 import random
@@ -51,12 +52,14 @@ def imported_cases(runner, reference_data, fixture_file):
 @pytest.fixture
 def import_month(runner, reference_data, tmp_path):
     """Import a month of cases (see write_cases); returns what write_cases expects."""
+
     def load(month="10", start=0, phones=None):
         path = tmp_path / f"cases-{month}-{start}.csv"
         expected = write_cases(path, month, start, phones)
         result = runner.invoke(args=["import", "cases", str(path)])
         assert result.exit_code == 0, result.output
         return expected
+
     return load
 
 
@@ -71,8 +74,12 @@ def enumerators(app, password_hash):
     """dtv1-3 by phone, dtv4 face to face covering X01."""
     role = Role.get_by_id(Roles.ENUMERATOR)
     people = {}
-    for name, phone, f2f in (("dtv1", True, False), ("dtv2", True, False), ("dtv3", True, False),
-                             ("dtv4", False, True)):
+    for name, phone, f2f in (
+        ("dtv1", True, False),
+        ("dtv2", True, False),
+        ("dtv3", True, False),
+        ("dtv4", False, True),
+    ):
         user = User.create(username=name, full_name=name, role=role, password_hash=password_hash)
         EnumeratorProfile.create(user=user, phone=phone, f2f=f2f)
         people[name] = user
@@ -83,8 +90,10 @@ def enumerators(app, password_hash):
 @pytest.fixture
 def allocate(runner):
     """Allocate a period through the command line; returns {unit code: allocation row}."""
+
     def run(total=40, month="2026-10"):
         result = runner.invoke(args=["sample", "allocate", "--period", month, "--total", str(total), "--json"])
         assert result.exit_code == 0, result.output
         return {row["unit"]: row for row in json.loads(result.output)}
+
     return run

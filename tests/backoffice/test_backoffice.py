@@ -1,4 +1,5 @@
 """The back office as its users see it: lists, filters, masked phones, audited edits."""
+
 import re
 
 from models import AuditRecord, Case, Period, Unit, UnitLevel, User
@@ -36,7 +37,9 @@ def test_cases_filters_and_code_search(client, users, runner, reference_data, au
     assert codes("search=0010") == []  # a prefix of the code, not any substring
 
 
-def test_a_malformed_filter_value_is_ignored_with_a_message(client, users, runner, reference_data, auth, imported_cases):
+def test_a_malformed_filter_value_is_ignored_with_a_message(
+    client, users, runner, reference_data, auth, imported_cases
+):
     auth.login("officer")
     response = client.get("/admin/cases/?flt0_1=octobre")
     assert response.status_code == 200
@@ -46,13 +49,20 @@ def test_a_malformed_filter_value_is_ignored_with_a_message(client, users, runne
 def test_unit_edits_from_the_back_office_are_audited(client, users, auth):
     auth.login("officer")
     level = UnitLevel.get(UnitLevel.code == "xa")
-    response = client.post("/admin/units/new/", data={"code": "X50", "name": "UBND xã Mới", "level": str(level.id),
-                                                      "active": "y"})
+    response = client.post(
+        "/admin/units/new/", data={"code": "X50", "name": "UBND xã Mới", "level": str(level.id), "active": "y"}
+    )
     assert response.status_code == 302
     unit = Unit.get(Unit.code == "X50")
     record = AuditRecord.select().order_by(AuditRecord.seq.desc()).first()
-    assert (record.action, record.model, record.object_id, record.actor, record.role, record.source) == \
-        ("create", "unit", str(unit.id), "officer", "officer", "web")
+    assert (record.action, record.model, record.object_id, record.actor, record.role, record.source) == (
+        "create",
+        "unit",
+        str(unit.id),
+        "officer",
+        "officer",
+        "web",
+    )
 
 
 def test_a_unit_with_cases_cannot_be_deleted(client, users, runner, reference_data, auth, imported_cases):
@@ -78,12 +88,27 @@ def test_period_month_must_be_well_formed(client, users, auth):
 
 def test_admin_creates_a_user_with_a_hashed_password(client, users, auth):
     auth.login("admin")
-    response = client.post("/admin/users/new/", data={"username": "dtv9", "full_name": "Điều tra viên 9",
-                                                      "role": "enumerator", "active": "y", "password": "short"})
+    response = client.post(
+        "/admin/users/new/",
+        data={
+            "username": "dtv9",
+            "full_name": "Điều tra viên 9",
+            "role": "enumerator",
+            "active": "y",
+            "password": "short",
+        },
+    )
     assert response.status_code == 200 and User.get_or_none(User.username == "dtv9") is None
-    response = client.post("/admin/users/new/", data={"username": "dtv9", "full_name": "Điều tra viên 9",
-                                                      "role": "enumerator", "active": "y",
-                                                      "password": "a-long-enough-password"})
+    response = client.post(
+        "/admin/users/new/",
+        data={
+            "username": "dtv9",
+            "full_name": "Điều tra viên 9",
+            "role": "enumerator",
+            "active": "y",
+            "password": "a-long-enough-password",
+        },
+    )
     assert response.status_code == 302
     user = User.get(User.username == "dtv9")
     assert user.check_password("a-long-enough-password") and user.role_id == "enumerator"

@@ -1,4 +1,5 @@
 """The supervisor's sampling screens: each step runs as a job with progress, then reports back."""
+
 import re
 
 from jobs.queue import queue
@@ -31,7 +32,9 @@ def test_supervisor_allocates_draws_and_assigns(app, client, users, month_data, 
     page = run_step(work_jobs, client, "/admin/sampling/assign", {"period": "2026-10"})
     assert 'data-testid="assignment-table"' in page
     assert Assignment.select().count() == SampleCase.select().where(SampleCase.status == "issued").count()
-    rows = client.get("/admin/assignments/?period=2026-10&enumerator=%d" % enumerators["dtv1"].id).get_data(as_text=True)
+    rows = client.get("/admin/assignments/?period=2026-10&enumerator=%d" % enumerators["dtv1"].id).get_data(
+        as_text=True
+    )
     assert "dtv1" in rows and "dtv2</td>" not in rows
 
 
@@ -50,11 +53,17 @@ def test_override_needs_a_reason(app, client, users, month_data, auth, work_jobs
     auth.login("supervisor")
     run_step(work_jobs, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "40"})
     row = Allocation.select().where(Allocation.eligible > 20).first()
-    response = client.post("/admin/sampling/override", data={"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": ""})
+    response = client.post(
+        "/admin/sampling/override", data={"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": ""}
+    )
     assert "/admin/jobs/" not in response.headers["Location"]
     assert Allocation.get_by_id(row.id).bound != "override"
-    run_step(work_jobs, client, "/admin/sampling/override",
-             {"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": "Theo đề nghị của Sở"})
+    run_step(
+        work_jobs,
+        client,
+        "/admin/sampling/override",
+        {"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": "Theo đề nghị của Sở"},
+    )
     row = Allocation.get_by_id(row.id)
     assert (row.quota, row.bound, row.override_reason) == (20, "override", "Theo đề nghị của Sở")
 
@@ -85,28 +94,39 @@ def test_board_bulk_reassign_and_absence(app, client, users, month_data, enumera
     run_step(work_jobs, client, "/admin/sampling/draw", {"period": "2026-10", "seed": "b"})
     run_step(work_jobs, client, "/admin/sampling/assign", {"period": "2026-10"})
     ids = [a.id for a in Assignment.select().where(Assignment.enumerator == enumerators["dtv1"]).limit(2)]
-    response = client.post("/admin/assignments/reassign", data={"ids": ids, "to_user": enumerators["dtv3"].id,
-                                                               "reason": "cân bằng"}, follow_redirects=True)
+    response = client.post(
+        "/admin/assignments/reassign",
+        data={"ids": ids, "to_user": enumerators["dtv3"].id, "reason": "cân bằng"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert all(Assignment.get_by_id(i).enumerator_id == enumerators["dtv3"].id for i in ids)
-    assert AssignmentEvent.select().where((AssignmentEvent.action == "reassigned")).count() == 2
+    assert AssignmentEvent.select().where(AssignmentEvent.action == "reassigned").count() == 2
     history = client.get(f"/admin/assignments/{ids[0]}").get_data(as_text=True)
     assert "cân bằng" in history and "dtv3" in history
-    response = client.post("/admin/assignments/reassign", data={"ids": ids, "to_user": enumerators["dtv4"].id},
-                           follow_redirects=True)
+    response = client.post(
+        "/admin/assignments/reassign", data={"ids": ids, "to_user": enumerators["dtv4"].id}, follow_redirects=True
+    )
     assert all(Assignment.get_by_id(i).enumerator_id == enumerators["dtv3"].id for i in ids)  # unsuitable: refused
     client.post("/admin/assignments/move-absent", data={"from_user": enumerators["dtv3"].id, "reason": "nghỉ phép"})
-    assert Assignment.select().where((Assignment.enumerator == enumerators["dtv3"]) & (Assignment.status == "open")).count() == 0
+    assert (
+        Assignment.select()
+        .where((Assignment.enumerator == enumerators["dtv3"]) & (Assignment.status == "open"))
+        .count()
+        == 0
+    )
 
 
 def test_supervisor_sets_enumerator_modes_and_coverage(app, client, users, auth):
     from models import EnumeratorProfile, EnumeratorUnit, Unit, UnitLevel
+
     unit = Unit.create(code="X01", name="UBND xã A", level=UnitLevel.get(UnitLevel.code == "xa"))
     auth.login("supervisor")
     page = client.get("/admin/enumerators/new/").get_data(as_text=True)
     assert "enumerator" in page and "officer</option>" not in page  # only enumerators are offered
-    response = client.post("/admin/enumerators/new/", data={"user": users["enumerator"].id, "f2f": "y",
-                                                            "available": "y"})
+    response = client.post(
+        "/admin/enumerators/new/", data={"user": users["enumerator"].id, "f2f": "y", "available": "y"}
+    )
     assert response.status_code == 302
     profile = EnumeratorProfile.get(EnumeratorProfile.user == users["enumerator"])
     assert (profile.phone, profile.f2f, profile.available) == (False, True, True)
@@ -130,10 +150,18 @@ def test_an_override_can_be_cleared_from_the_table(app, client, users, month_dat
     auth.login("supervisor")
     run_step(work_jobs, client, "/admin/sampling/allocate", {"period": "2026-10", "total": "40"})
     row = Allocation.select().where(Allocation.eligible > 20).first()
-    run_step(work_jobs, client, "/admin/sampling/override",
-             {"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": "Theo đề nghị của Sở"})
-    page = run_step(work_jobs, client, "/admin/sampling/override",
-                    {"period": "2026-10", "unit": row.unit_id, "clear": "y", "reason": "Không cần nữa"})
+    run_step(
+        work_jobs,
+        client,
+        "/admin/sampling/override",
+        {"period": "2026-10", "unit": row.unit_id, "quota": "20", "reason": "Theo đề nghị của Sở"},
+    )
+    page = run_step(
+        work_jobs,
+        client,
+        "/admin/sampling/override",
+        {"period": "2026-10", "unit": row.unit_id, "clear": "y", "reason": "Không cần nữa"},
+    )
     assert Allocation.get_by_id(row.id).bound != "override"
     assert "alert-success" in page
 

@@ -3,6 +3,7 @@
 Needs the Debian package `chromium` (/usr/bin/chromium); Playwright's own browser downloads are never used.
 The fixtures (browser, page, live_app, live_server, rq_worker, sign_in) are in conftest.py.
 """
+
 import re
 
 import pytest
@@ -11,10 +12,32 @@ pytestmark = pytest.mark.browser
 
 # The back-office menu links each role sees (read side of permissions.VIEWS), written out on purpose.
 MENUS = {
-    "admin": {"cases", "imports", "periods", "sampling", "assignments", "enumerators", "coverage", "units",
-              "procedures", "users", "audit", "jobs"},
-    "supervisor": {"cases", "imports", "periods", "sampling", "assignments", "enumerators", "coverage", "units",
-                   "procedures", "jobs"},
+    "admin": {
+        "cases",
+        "imports",
+        "periods",
+        "sampling",
+        "assignments",
+        "enumerators",
+        "coverage",
+        "units",
+        "procedures",
+        "users",
+        "audit",
+        "jobs",
+    },
+    "supervisor": {
+        "cases",
+        "imports",
+        "periods",
+        "sampling",
+        "assignments",
+        "enumerators",
+        "coverage",
+        "units",
+        "procedures",
+        "jobs",
+    },
     "officer": {"cases", "imports", "periods", "sampling", "units", "procedures"},
     "auditor": {"cases", "audit"},
 }
@@ -22,6 +45,7 @@ JOB_TIMEOUT = 30_000  # ms
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
 
 def submit_import(page, base, fixture_file, kind):
     page.goto(f"{base}/admin/imports/")
@@ -38,6 +62,7 @@ def wait_for_report(page, created):
 
 
 # --- tests ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ["admin", "supervisor", "officer", "auditor", "enumerator"])
 def test_each_role_signs_in_and_sees_its_own_menus(page, live_server, sign_in, role):

@@ -4,6 +4,7 @@ Live server, real rq worker subprocess and Debian's Chromium, on SQLite and on P
 conftest.py). The UI may be in Vietnamese or English: the test finds things by data-testid and checks
 the outcome in the database rather than in the text.
 """
+
 import re
 
 import pytest
@@ -47,8 +48,9 @@ def run_job(page, form, back):
     assert page.locator(".alert-success").count() >= 1, page.locator(".alert").all_inner_texts()
 
 
-def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(page, live_server, rq_worker, sign_in,
-                                                                 demo_month, tmp_path):
+def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(
+    page, live_server, rq_worker, sign_in, demo_month, tmp_path
+):
     month = demo_month
     sampling = url_re(live_server, f"/admin/sampling/?period={month}")
     board = url_re(live_server, f"/admin/assignments/?period={month}")
@@ -90,8 +92,10 @@ def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(page, live_ser
     # Reassign two open assignments of one enumerator to the other.
     users = {u.username: u.id for u in User.select().where(User.username.in_(ENUMERATORS))}
     boxes = page.locator("[data-testid=assignment-table] input[name=ids]")
-    owner_of = {int(v): Assignment.get_by_id(int(v)).enumerator_id
-                for v in (boxes.nth(i).get_attribute("value") for i in range(boxes.count()))}
+    owner_of = {
+        int(v): Assignment.get_by_id(int(v)).enumerator_id
+        for v in (boxes.nth(i).get_attribute("value") for i in range(boxes.count()))
+    }
     source = owner_of[min(owner_of)]
     target_name = next(name for name, uid in users.items() if uid != source)
     chosen = sorted(aid for aid, uid in owner_of.items() if uid == source)[:2]
@@ -105,8 +109,11 @@ def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(page, live_ser
     assert flash.count() == 1 and re.search(r"\b2\b", flash.inner_text()), page.locator(".alert").all_inner_texts()
     for aid in chosen:
         assert Assignment.get_by_id(aid).enumerator_id == users[target_name]
-        events = list(AssignmentEvent.select().where((AssignmentEvent.assignment == aid)
-                                                     & (AssignmentEvent.action == "reassigned")))
+        events = list(
+            AssignmentEvent.select().where(
+                (AssignmentEvent.assignment == aid) & (AssignmentEvent.action == "reassigned")
+            )
+        )
         assert [(e.from_user_id, e.to_user_id) for e in events] == [(source, users[target_name])]
 
     # The database: the seed, the quotas, and one assignment per issued case.

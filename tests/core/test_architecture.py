@@ -1,6 +1,7 @@
 """The allowed directions of imports (docs/architecture.md), checked on the source: user interfaces use
 domains, domains use lower domains and models, the host wires everything; no cycles; no import of the
 project's own code hidden inside a function."""
+
 import ast
 import os
 
@@ -20,8 +21,18 @@ ALLOWED = {
     "interviewer": {"models", "jobs", "importing", "fieldwork", "sampling"},
     "public": {"models", "jobs", "importing", "fieldwork", "sampling"},
     # the host wires everything
-    "core": {"models", "migrations", "jobs", "importing", "fieldwork", "sampling", "demo", "backoffice",
-             "interviewer", "public"},
+    "core": {
+        "models",
+        "migrations",
+        "jobs",
+        "importing",
+        "fieldwork",
+        "sampling",
+        "demo",
+        "backoffice",
+        "interviewer",
+        "public",
+    },
     "run": {"core"},
 }
 PACKAGES = set(ALLOWED)
@@ -59,14 +70,13 @@ def imports_of(module, path, modules):
 
     def visit(node, top):
         for child in ast.iter_child_nodes(node):
-            nested = top and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                                    ast.Lambda))
+            nested = top and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
             if isinstance(child, ast.Import):
                 for alias in child.names:
                     add(alias.name, child, top)
             elif isinstance(child, ast.ImportFrom):
                 if child.level:
-                    prefix = ".".join(base[:len(base) - child.level + 1])
+                    prefix = ".".join(base[: len(base) - child.level + 1])
                     source = f"{prefix}.{child.module}" if child.module else prefix
                 else:
                     source = child.module
@@ -74,6 +84,7 @@ def imports_of(module, path, modules):
                     submodule = f"{source}.{alias.name}"
                     add(submodule if submodule in modules else source, child, top)
             visit(child, nested)
+
     visit(tree, True)
     return out
 
@@ -111,7 +122,7 @@ def test_there_is_no_import_cycle():
         stack.append(m)
         for t in adjacency.get(m, ()):
             if state.get(t) == "open":
-                cycles.append(" -> ".join(stack[stack.index(t):] + [t]))
+                cycles.append(" -> ".join(stack[stack.index(t) :] + [t]))
             elif t not in state:
                 visit(t)
         stack.pop()

@@ -1,4 +1,5 @@
 """Sign-in: hashed passwords, lock-out, CSRF, safe `next` redirects and cookie flags."""
+
 import re
 
 import pytest
@@ -47,13 +48,16 @@ def test_disabled_account_cannot_sign_in(client, users, auth):
     assert client.get("/admin/").status_code == 302
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("/admin/units/", "/admin/units/"),
-    ("https://evil.example/", "/"),
-    ("//evil.example/", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("/admin/units/", "/admin/units/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_next_redirects_only_within_this_site(client, users, auth, target, expected):
     response = client.post("/login?next=" + target, data={"username": "admin", "password": auth.password})
     assert response.status_code == 302
@@ -86,6 +90,7 @@ def test_parallel_failures_still_lock_the_account(app, users):
     import threading
 
     from models import db
+
     errors = []
 
     def attempt():

@@ -1,4 +1,5 @@
 """Configuration: safe embedded defaults, refusal to run production on default secrets."""
+
 import os
 import stat
 
@@ -22,7 +23,11 @@ def test_environment_is_read(tmp_path, monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://h:6379/1")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     cfg = load_config(str(tmp_path))
-    assert (cfg["DATABASE_URL"], cfg["REDIS_URL"], cfg["SECRET_KEY"]) == ("postgresql://u@h:5432/d", "redis://h:6379/1", "s" * 40)
+    assert (cfg["DATABASE_URL"], cfg["REDIS_URL"], cfg["SECRET_KEY"]) == (
+        "postgresql://u@h:5432/d",
+        "redis://h:6379/1",
+        "s" * 40,
+    )
 
 
 @pytest.mark.parametrize("secret", [None, "dev", "changeme", "short-secret"])
@@ -39,13 +44,16 @@ def test_production_refuses_default_or_weak_secret(tmp_path, monkeypatch, secret
 def test_production_refuses_missing_pii_key_and_sqlite(tmp_path, monkeypatch):
     monkeypatch.delenv("PII_KEY", raising=False)
     with pytest.raises(ConfigError) as err:
-        load_config(str(tmp_path), {"SIPAS_ENV": "production", "SECRET_KEY": "s" * 40,
-                                    "DATABASE_URL": "sqlite:///x.db"})
+        load_config(
+            str(tmp_path), {"SIPAS_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "sqlite:///x.db"}
+        )
     assert "PII_KEY" in str(err.value) and "PostgreSQL" in str(err.value)
 
 
 def test_production_with_proper_settings_starts_with_secure_cookies(tmp_path):
-    cfg = load_config(str(tmp_path), {"SIPAS_ENV": "production", "SECRET_KEY": "s" * 40,
-                                      "PII_KEY": "p" * 40, "DATABASE_URL": "postgresql://u@h/d"})
+    cfg = load_config(
+        str(tmp_path),
+        {"SIPAS_ENV": "production", "SECRET_KEY": "s" * 40, "PII_KEY": "p" * 40, "DATABASE_URL": "postgresql://u@h/d"},
+    )
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["SESSION_COOKIE_HTTPONLY"]
     assert cfg["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -1,4 +1,5 @@
 """The interface speaks Vietnamese by default, English on request, with nothing left untranslated."""
+
 import os
 
 from babel.messages.extract import extract_from_dir
@@ -9,8 +10,13 @@ CATALOG = os.path.join(ROOT, "core", "translations", "vi", "LC_MESSAGES", "messa
 
 
 def _source_messages():
-    method_map = [("**/.venv/**", "ignore"), ("tests/**", "ignore"), ("bench/**", "ignore"),
-                  ("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    method_map = [
+        ("**/.venv/**", "ignore"),
+        ("tests/**", "ignore"),
+        ("bench/**", "ignore"),
+        ("**.py", "python"),
+        ("**/templates/**.html", "jinja2"),
+    ]
     keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(ROOT, method_map, keywords=keywords):

@@ -1,4 +1,5 @@
 """`flask serve` (what `make run` ends with): web server, worker and a private Redis; Ctrl-C stops all."""
+
 import os
 import signal
 import socket
@@ -42,9 +43,14 @@ def test_serve_starts_everything_and_ctrl_c_leaves_no_process(database_url, tmp_
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(DATABASE_URL=database_url, SIPAS_INSTANCE=str(tmp_path), **test_keys)
-    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", "serve", "--port", str(port),
-                             "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "run", "serve", "--port", str(port), "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.time() + 60
         while True:
@@ -72,6 +78,7 @@ def test_serve_starts_everything_and_ctrl_c_leaves_no_process(database_url, tmp_
 
 def test_private_redis_starts_and_stops(tmp_path):
     import redis
+
     server = PrivateRedis().start()
     try:
         assert redis.Redis.from_url(server.url).ping()

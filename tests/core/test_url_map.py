@@ -1,4 +1,5 @@
 """Every URL of the app against every role: no page can be added without being covered here."""
+
 import pytest
 
 from models import ImportRun, JobRun, Period, Procedure, Unit, UnitLevel
@@ -30,10 +31,10 @@ def model_view(read, write, details=True, delete=None, export=False):
 
 # endpoint -> {role: expected status}; "anonymous" is checked separately
 EXPECTED = {
-    "public.index": {r: 302 for r in ROLES},
-    "admin.index": {**{r: 200 for r in ROLES}, "enumerator": 302},
-    "auth.login": {r: 302 for r in ROLES},
-    "auth.logout": {r: 302 for r in ROLES},
+    "public.index": dict.fromkeys(ROLES, 302),
+    "admin.index": {**dict.fromkeys(ROLES, 200), "enumerator": 302},
+    "auth.login": dict.fromkeys(ROLES, 302),
+    "auth.logout": dict.fromkeys(ROLES, 302),
     "interviewer.home": only(("enumerator",)),
     "imports.index": only(READ_REF),
     "imports.run": only(READ_REF),
@@ -64,8 +65,10 @@ for prefix, spec in {
     "users": model_view(("admin",), ("admin",), delete=NOBODY),
     "audit": model_view(("admin", "auditor"), NOBODY),
     "enumerators": model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
-    "coverage": {**model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
-                 "edit_view": only(NOBODY)},
+    "coverage": {
+        **model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
+        "edit_view": only(NOBODY),
+    },
 }.items():
     EXPECTED.update({f"{prefix}.{name}": statuses for name, statuses in spec.items()})
 PUBLIC = {"static", "admin.static"}
@@ -82,11 +85,22 @@ def sample_ids(app, users):
     run = ImportRun.create(kind="units", filename="u.csv", report="{}", job=done)
     job = JobRun.create(kind="sampling.draw", title="draw", actor="admin", role="admin")
     from models import AuditRecord
+
     audit_id = AuditRecord.select().first().id
     from models import EnumeratorProfile
+
     EnumeratorProfile.create(user=users["enumerator"])
-    return {"enumerators": users["enumerator"].id, "units": unit.id, "procedures": procedure.id, "periods": period.id, "users": users["officer"].id,
-            "audit": audit_id, "cases": 1, "run": run.id, "job": job.id}
+    return {
+        "enumerators": users["enumerator"].id,
+        "units": unit.id,
+        "procedures": procedure.id,
+        "periods": period.id,
+        "users": users["officer"].id,
+        "audit": audit_id,
+        "cases": 1,
+        "run": run.id,
+        "job": job.id,
+    }
 
 
 def _requests(app, ids):

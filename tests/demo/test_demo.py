@@ -1,4 +1,5 @@
 """The demo province: realistic units, procedures and cases, loaded through the importers."""
+
 import collections
 
 from models import Case, Contact, Period, Procedure, Unit, User

@@ -1,4 +1,5 @@
 """Import of units, procedures and cases from the command line, on both databases."""
+
 import json
 
 import openpyxl
@@ -7,9 +8,11 @@ import pytest
 from models import AuditRecord, Case, Contact, Procedure, Unit, db
 
 EXPECTED_CASES = {
-    "created": 6, "updated": 0, "unchanged": 0,
-    "rejected": [6, 7, 8, 9],   # unknown unit, impossible date, unknown channel, no code
-    "warnings": [4, 10],         # invalid e-mail, invalid phone
+    "created": 6,
+    "updated": 0,
+    "unchanged": 0,
+    "rejected": [6, 7, 8, 9],  # unknown unit, impossible date, unknown channel, no code
+    "warnings": [4, 10],  # invalid e-mail, invalid phone
 }
 
 
@@ -34,6 +37,7 @@ def test_cases_import_reports_every_row_by_line(runner, reference_data, fixture_
 def test_imported_values_are_normalised(app, runner, reference_data, fixture_file):
     runner.invoke(args=["import", "cases", fixture_file("cases.csv")])
     from models.pii import cipher
+
     c = cipher()
     first = Case.get(Case.code == "HS-0001")
     assert first.channel == "direct" and first.unit.code == "X01"
@@ -55,13 +59,18 @@ def test_personal_data_is_encrypted_at_rest(app, runner, reference_data, fixture
     dump = []
     for table in ("contact", "case", "audit_record"):
         for row in db.execute_sql(f'SELECT * FROM "{table}"').fetchall():
-            dump.append(" ".join(bytes(v).hex() + bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview))
-                                 else str(v) for v in row))
+            dump.append(
+                " ".join(
+                    bytes(v).hex() + bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else str(v)
+                    for v in row
+                )
+            )
     text = "\n".join(dump)
     for secret in ("Nguyễn Văn An", "Nguy", "912345678", "an@example.vn"):
         assert secret not in text
     contact = Contact.get(Contact.case == Case.get(Case.code == "HS-0001"))
     from models.pii import cipher
+
     assert contact.phone_hash == cipher().lookup_hash("+84912345678")
 
 
@@ -88,8 +97,11 @@ def test_reimport_is_idempotent_and_a_changed_row_updates(runner, reference_data
 
 def test_comma_separated_without_bom_and_english_headers(runner, reference_data, tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_text("case_code,unit_code,procedure_code,channel,received_at,returned_at,phone\n"
-                    "E-1,S01,1.000004,online,2026-10-01,2026-10-03,0912345678\n", encoding="utf-8")
+    path.write_text(
+        "case_code,unit_code,procedure_code,channel,received_at,returned_at,phone\n"
+        "E-1,S01,1.000004,online,2026-10-01,2026-10-03,0912345678\n",
+        encoding="utf-8",
+    )
     _, report = run_json(runner, "cases", str(path))
     assert report["created"] == 1 and not report["rejected"]
     assert Case.get(Case.code == "E-1").channel == "online"
@@ -97,11 +109,24 @@ def test_comma_separated_without_bom_and_english_headers(runner, reference_data,
 
 def test_xlsx_with_header_on_first_non_empty_row(runner, reference_data, tmp_path):
     import datetime
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append([])
-    sheet.append(["MA_HO_SO", "MA_DON_VI", "MA_THU_TUC", "HINH_THUC_NOP", "NGAY_TIEP_NHAN", "NGAY_TRA_KET_QUA", "SO_DIEN_THOAI"])
-    sheet.append(["X-1", "X01", "1.000001", "Trực tiếp", datetime.datetime(2026, 10, 1, 8, 0), datetime.datetime(2026, 10, 2, 9, 0), 912345678])
+    sheet.append(
+        ["MA_HO_SO", "MA_DON_VI", "MA_THU_TUC", "HINH_THUC_NOP", "NGAY_TIEP_NHAN", "NGAY_TRA_KET_QUA", "SO_DIEN_THOAI"]
+    )
+    sheet.append(
+        [
+            "X-1",
+            "X01",
+            "1.000001",
+            "Trực tiếp",
+            datetime.datetime(2026, 10, 1, 8, 0),
+            datetime.datetime(2026, 10, 2, 9, 0),
+            912345678,
+        ]
+    )
     sheet.append(["X-2", "X01", "1.000001", "Trực tiếp", "không phải ngày", None, None])
     path = tmp_path / "cases.xlsx"
     book.save(path)
@@ -112,16 +137,23 @@ def test_xlsx_with_header_on_first_non_empty_row(runner, reference_data, tmp_pat
     assert case.returned_at.isoformat() == "2026-10-02T09:00:00"
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "không phải dạng bảng"),
-    (b"", "tệp trống"),
-    ("ho_ten;so_dien_thoai\nAn;0912345678\n".encode(), "ma_ho_so"),
-    ("Mã hồ sơ\n".encode("utf-16"), "không phải dạng bảng"),
-    ("Mã hồ sơ;Mã đơn vị\nHS-1;X01\n".encode("cp1258", "replace") + "Nguyễn\n".encode("cp1258", "replace") * 3, "UTF-8"),
-    (b"PK\x03\x04garbage-that-is-not-a-zip", "XLSX"),
-])
-def test_a_file_that_is_not_a_case_table_is_refused_and_changes_nothing(runner, reference_data, tmp_path,
-                                                                         content, message):
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "không phải dạng bảng"),
+        (b"", "tệp trống"),
+        (b"ho_ten;so_dien_thoai\nAn;0912345678\n", "ma_ho_so"),
+        ("Mã hồ sơ\n".encode("utf-16"), "không phải dạng bảng"),
+        (
+            "Mã hồ sơ;Mã đơn vị\nHS-1;X01\n".encode("cp1258", "replace") + "Nguyễn\n".encode("cp1258", "replace") * 3,
+            "UTF-8",
+        ),
+        (b"PK\x03\x04garbage-that-is-not-a-zip", "XLSX"),
+    ],
+)
+def test_a_file_that_is_not_a_case_table_is_refused_and_changes_nothing(
+    runner, reference_data, tmp_path, content, message
+):
     before = (Case.select().count(), AuditRecord.select().count())
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
@@ -134,10 +166,12 @@ def test_a_file_that_is_not_a_case_table_is_refused_and_changes_nothing(runner, 
 
 def test_undecodable_row_is_rejected_but_the_rest_imported(runner, reference_data, tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_bytes("ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan\n".encode()
-                     + b"A-1,X01,1.000001,truc_tiep,01/10/2026\n"
-                     + b"A-2,X01,1.000001,truc_tiep,01/10/2026,Nguy\xe1n\n"
-                     + b"A-3,X01,1.000001,truc_tiep,01/10/2026\n")
+    path.write_bytes(
+        b"ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan\n"
+        + b"A-1,X01,1.000001,truc_tiep,01/10/2026\n"
+        + b"A-2,X01,1.000001,truc_tiep,01/10/2026,Nguy\xe1n\n"
+        + b"A-3,X01,1.000001,truc_tiep,01/10/2026\n"
+    )
     _, report = run_json(runner, "cases", str(path))
     assert report["created"] == 2
     assert [r["line"] for r in report["rejected"]] == [3]
@@ -145,9 +179,12 @@ def test_undecodable_row_is_rejected_but_the_rest_imported(runner, reference_dat
 
 def test_repeated_code_in_one_file_updates_with_the_later_row(runner, reference_data, tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_text("ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan\n"
-                    "D-1,X01,1.000001,truc_tiep,01/10/2026\n"
-                    "D-1,X02,1.000001,truc_tiep,01/10/2026\n", encoding="utf-8")
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan\n"
+        "D-1,X01,1.000001,truc_tiep,01/10/2026\n"
+        "D-1,X02,1.000001,truc_tiep,01/10/2026\n",
+        encoding="utf-8",
+    )
     _, report = run_json(runner, "cases", str(path))
     assert (report["created"], report["updated"]) == (1, 1)
     assert report["warnings"][0]["line"] == 3
@@ -156,9 +193,12 @@ def test_repeated_code_in_one_file_updates_with_the_later_row(runner, reference_
 
 def test_multiline_quoted_field_keeps_line_numbers(runner, reference_data, tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_text('ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n'
-                    'M-1,X01,1.000001,truc_tiep,01/10/2026,"Nguyễn\nVăn An"\n'
-                    'M-2,X77,1.000001,truc_tiep,01/10/2026,Lê Văn B\n', encoding="utf-8")
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n"
+        'M-1,X01,1.000001,truc_tiep,01/10/2026,"Nguyễn\nVăn An"\n'
+        "M-2,X77,1.000001,truc_tiep,01/10/2026,Lê Văn B\n",
+        encoding="utf-8",
+    )
     _, report = run_json(runner, "cases", str(path))
     assert report["rejected"][0]["line"] == 4
 
@@ -169,21 +209,24 @@ def test_text_summary_lists_rejected_rows_with_lines(runner, reference_data, fix
     assert "tạo mới: 6" in result.output and "bị loại: 4" in result.output
     lines = result.output.splitlines()
     for line in EXPECTED_CASES["rejected"]:
-        assert any(l.startswith("Bị loại") and f" {line}:" in l for l in lines)
+        assert any(text.startswith("Bị loại") and f" {line}:" in text for text in lines)
     for line in EXPECTED_CASES["warnings"]:
-        assert any(l.startswith("Cảnh báo") and f" {line}:" in l for l in lines)
+        assert any(text.startswith("Cảnh báo") and f" {line}:" in text for text in lines)
 
 
 def test_units_import_builds_the_hierarchy_whatever_the_row_order(runner, tmp_path):
     path = tmp_path / "units.csv"
-    path.write_text("unit_code;unit_name;level;parent_code\n"
-                    "X01;UBND phường A;xa;T00\n"
-                    "T00;UBND tỉnh;tinh;\n"
-                    "S01;Sở Tư pháp;Sở;T00\n"
-                    "X02;UBND xã B;xa;NOPE\n"
-                    "Y01;Vòng;xa;Y02\n"
-                    "Y02;Vòng;xa;Y01\n"
-                    "Z01;Cấp lạ;thon;\n", encoding="utf-8")
+    path.write_text(
+        "unit_code;unit_name;level;parent_code\n"
+        "X01;UBND phường A;xa;T00\n"
+        "T00;UBND tỉnh;tinh;\n"
+        "S01;Sở Tư pháp;Sở;T00\n"
+        "X02;UBND xã B;xa;NOPE\n"
+        "Y01;Vòng;xa;Y02\n"
+        "Y02;Vòng;xa;Y01\n"
+        "Z01;Cấp lạ;thon;\n",
+        encoding="utf-8",
+    )
     _, report = run_json(runner, "units", str(path))
     assert report["created"] == 3
     assert sorted(r["line"] for r in report["rejected"]) == [5, 6, 7, 8]
@@ -207,10 +250,9 @@ def test_procedures_import_and_update(runner, tmp_path, fixture_file):
 
 def test_a_unit_whose_parent_is_rejected_is_rejected_too(runner, tmp_path):
     path = tmp_path / "units.csv"
-    path.write_text("ma_don_vi,ten_don_vi,cap,ma_don_vi_cha\n"
-                    "A,Cha,tinh,NOPE\n"
-                    "B,Con,xa,A\n"
-                    "C,Cháu,xa,B\n", encoding="utf-8")
+    path.write_text(
+        "ma_don_vi,ten_don_vi,cap,ma_don_vi_cha\nA,Cha,tinh,NOPE\nB,Con,xa,A\nC,Cháu,xa,B\n", encoding="utf-8"
+    )
     _, report = run_json(runner, "units", str(path))
     assert report["created"] == 0
     assert sorted(r["line"] for r in report["rejected"]) == [2, 3, 4]
@@ -227,11 +269,15 @@ def test_a_loop_through_stored_units_is_rejected(runner, reference_data, tmp_pat
 
 def test_a_file_without_some_columns_keeps_what_is_stored(runner, reference_data, tmp_path, fixture_file):
     from models.pii import cipher
+
     run_json(runner, "cases", fixture_file("cases.csv"))
     path = tmp_path / "fewer.csv"
-    path.write_text("ma_ho_so;ma_don_vi;ma_thu_tuc;hinh_thuc_nop;ngay_tiep_nhan\n"
-                    "HS-0001;X01;1.000001;truc_tiep;01/10/2026 08:15\n"
-                    "HS-0002;X02;1.000003;truc_tiep;02/10/2026\n", encoding="utf-8")
+    path.write_text(
+        "ma_ho_so;ma_don_vi;ma_thu_tuc;hinh_thuc_nop;ngay_tiep_nhan\n"
+        "HS-0001;X01;1.000001;truc_tiep;01/10/2026 08:15\n"
+        "HS-0002;X02;1.000003;truc_tiep;02/10/2026\n",
+        encoding="utf-8",
+    )
     _, report = run_json(runner, "cases", str(path))
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 1)
     first, second = Case.get(Case.code == "HS-0001"), Case.get(Case.code == "HS-0002")
@@ -242,9 +288,12 @@ def test_a_file_without_some_columns_keeps_what_is_stored(runner, reference_data
 
 def test_lateness_of_an_imported_case_counts_a_date_only_deadline_to_its_end(runner, reference_data, tmp_path):
     path = tmp_path / "late.csv"
-    path.write_text("ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua\n"
-                    "L-1,X01,1.000001,truc_tiep,01/10/2026,08/10/2026,08/10/2026 16:30\n"
-                    "L-2,X01,1.000001,truc_tiep,01/10/2026,08/10/2026,09/10/2026 08:00\n", encoding="utf-8")
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua\n"
+        "L-1,X01,1.000001,truc_tiep,01/10/2026,08/10/2026,08/10/2026 16:30\n"
+        "L-2,X01,1.000001,truc_tiep,01/10/2026,08/10/2026,09/10/2026 08:00\n",
+        encoding="utf-8",
+    )
     run_json(runner, "cases", str(path))
     assert Case.get(Case.code == "L-1").is_late is False
     assert Case.get(Case.code == "L-2").is_late is True
@@ -254,10 +303,14 @@ def test_long_codes_and_nul_bytes_reject_only_their_row(runner, reference_data, 
     """A NUL past the first 64 KiB (where the file was judged a table) rejects its row only."""
     filler = "".join(f"F-{i},X01,1.000001,truc_tiep,01/10/2026,{'Nguyễn Văn A' * 4}\n" for i in range(1500))
     path = tmp_path / "cases.csv"
-    path.write_text("ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n" + filler
-                    + f"K-2,{'X' * 80},1.000001,truc_tiep,01/10/2026\n"
-                    "K-3,X01,1.000001,truc_tiep,01/10/2026,Nguy\x00n\n"
-                    "K-4,X01,1.000001,truc_tiep,01/10/2026\n", encoding="utf-8")
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n"
+        + filler
+        + f"K-2,{'X' * 80},1.000001,truc_tiep,01/10/2026\n"
+        "K-3,X01,1.000001,truc_tiep,01/10/2026,Nguy\x00n\n"
+        "K-4,X01,1.000001,truc_tiep,01/10/2026\n",
+        encoding="utf-8",
+    )
     assert path.stat().st_size > 65536
     _, report = run_json(runner, "cases", str(path))
     assert report["created"] == 1501

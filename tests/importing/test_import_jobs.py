@@ -1,4 +1,5 @@
 """Uploads run as background jobs on a real Redis, processed by a real worker, with progress and a report."""
+
 import io
 import os
 
@@ -7,8 +8,9 @@ from models import Case, ImportRun, JobRun, JobStatus, Unit
 
 
 def upload(client, kind, name, data):
-    return client.post("/admin/imports/", data={"kind": kind, "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/admin/imports/", data={"kind": kind, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_upload_runs_as_a_job_and_shows_its_report(app, client, users, auth, fixture_file, work_jobs):

@@ -1,4 +1,5 @@
 """The job mechanism: one lasting JobRun per job, one runner for every job, lost jobs found by the sweeper."""
+
 import datetime
 
 import pytest
@@ -35,6 +36,7 @@ def test_a_job_row_follows_the_job_from_queue_to_result(app, work_jobs):
     assert (run.status, run.progress, run.message) == (JobStatus.DONE, 100.0, "echo hi")
     assert run.started_at and run.finished_at >= run.started_at
     from models import AuditRecord
+
     record = AuditRecord.select().where(AuditRecord.model == "period").get()
     assert (record.actor, record.role, record.source) == ("officer", "officer", "job")
 
@@ -92,12 +94,15 @@ def test_the_worker_schedules_each_recurring_job_once(app):
     assert {j.args for j in first} >= {(JobKinds.JOBS_SWEEP,), (JobKinds.SAMPLING_PROPOSE_RELEASES,)}
 
 
-@pytest.mark.parametrize("spec, at, expected", [
-    (Recurring("k", every=datetime.timedelta(seconds=15)), "2026-11-24 10:00:07", "2026-11-24 10:00:15"),
-    (Recurring("k", every=datetime.timedelta(seconds=15)), "2026-11-24 10:00:15", "2026-11-24 10:00:30"),
-    (Recurring("k", daily_at=datetime.time(6)), "2026-11-24 05:59:59", "2026-11-24 06:00:00"),
-    (Recurring("k", daily_at=datetime.time(6)), "2026-11-24 06:00:00", "2026-11-25 06:00:00"),
-])
+@pytest.mark.parametrize(
+    "spec, at, expected",
+    [
+        (Recurring("k", every=datetime.timedelta(seconds=15)), "2026-11-24 10:00:07", "2026-11-24 10:00:15"),
+        (Recurring("k", every=datetime.timedelta(seconds=15)), "2026-11-24 10:00:15", "2026-11-24 10:00:30"),
+        (Recurring("k", daily_at=datetime.time(6)), "2026-11-24 05:59:59", "2026-11-24 06:00:00"),
+        (Recurring("k", daily_at=datetime.time(6)), "2026-11-24 06:00:00", "2026-11-25 06:00:00"),
+    ],
+)
 def test_next_run_times(spec, at, expected):
     fmt = "%Y-%m-%d %H:%M:%S"
     assert spec.next_run(datetime.datetime.strptime(at, fmt)) == datetime.datetime.strptime(expected, fmt)
@@ -118,5 +123,6 @@ def test_starting_a_job_with_redis_unreachable_records_nothing(make_app):
 def test_job_payloads_carry_only_the_row_id(app):
     run = start(app)
     from rq.job import Job
+
     job = Job.fetch(run.rq_id, connection=connection(app))
     assert job.args == (run.id,) and not job.kwargs

@@ -1,5 +1,6 @@
 """A worker killed in the middle of a sampling draw: the period stays as before the draw, and the job
 is shown failed by the next worker's scheduled sweeper."""
+
 import signal
 import sqlite3
 import time
@@ -35,8 +36,9 @@ class Blocker:
             self.conn.execute("BEGIN IMMEDIATE")
         else:
             params = parse(url)
-            self.conn = psycopg2.connect(dbname=params["database"], user=params.get("user"),
-                                         host=params.get("host"), port=params.get("port"))
+            self.conn = psycopg2.connect(
+                dbname=params["database"], user=params.get("user"), host=params.get("host"), port=params.get("port")
+            )
             self.conn.autocommit = True
             self.conn.cursor().execute("SELECT pg_advisory_lock(%s)", (CHAIN_LOCK,))
 
@@ -44,8 +46,10 @@ class Blocker:
         if self.url.startswith("sqlite"):
             return True  # the draw waits on the write lock, before writing
         cur = self.conn.cursor()
-        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND wait_event = 'advisory' AND pid <> pg_backend_pid()")
+        cur.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND wait_event = 'advisory' AND pid <> pg_backend_pid()"
+        )
         return cur.fetchone()[0] > 0
 
     def release(self):
@@ -55,7 +59,8 @@ class Blocker:
 
 
 def test_killing_the_worker_mid_draw_changes_nothing_and_the_job_shows_failed(
-        app, client, users, auth, month_data, allocate, rq_worker, database_url):
+    app, client, users, auth, month_data, allocate, rq_worker, database_url
+):
     allocate()
     auth.login("supervisor")
     response = client.post("/admin/sampling/draw", data={"period": "2026-10", "seed": "killed"})

@@ -1,7 +1,9 @@
 """The audit trail: every change recorded in its transaction, hash-chained, verifiable."""
+
 import json
 
 import pytest
+from peewee import IntegrityError
 
 from models import AuditRecord, Period, Unit, UnitLevel, audit, db, is_postgres
 
@@ -35,7 +37,7 @@ def test_model_changes_are_recorded_with_before_and_after(app):
 def test_a_failed_change_leaves_no_record(app):
     Period.create(month="2026-10")
     count = AuditRecord.select().count()
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         Period.create(month="2026-10")  # unique month
     assert AuditRecord.select().count() == count
 
@@ -91,8 +93,19 @@ def test_verify_reports_a_deleted_record(runner, reference_data):
 def test_verify_reports_a_rewritten_chain(runner, reference_data):
     """Recomputing one record's hash to hide an edit breaks the link to the next one."""
     rec = AuditRecord.get(AuditRecord.seq == 2)
-    forged = audit.chain_hash(rec.seq, rec.at, "mallory", rec.role, rec.source, rec.action, rec.model,
-                              rec.object_id, rec.before, rec.after, rec.prev_hash)
+    forged = audit.chain_hash(
+        rec.seq,
+        rec.at,
+        "mallory",
+        rec.role,
+        rec.source,
+        rec.action,
+        rec.model,
+        rec.object_id,
+        rec.before,
+        rec.after,
+        rec.prev_hash,
+    )
     _tamper(f"UPDATE audit_record SET actor = 'mallory', hash = '{forged}' WHERE seq = 2")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
@@ -118,6 +131,7 @@ def test_a_password_change_is_recorded_without_the_hash(app, users):
 def test_concurrent_writers_keep_one_unbroken_chain(app):
     """Writers in parallel (own connections) serialise on the chain: no fork, no gap."""
     import threading
+
     errors = []
 
     def write(thread):

@@ -1,5 +1,6 @@
 """Audited writes are one mechanism: every write to an audited table leaves its audit records in the same
 transaction, and a write that would bypass the trail fails loudly, changing nothing."""
+
 import json
 
 import pytest
@@ -31,12 +32,14 @@ def unit(app):
 
 @pytest.mark.parametrize("model", AUDITED, ids=lambda m: m.__name__)
 def test_query_level_writes_to_an_audited_table_are_refused(app, model):
-    for write in (lambda: model.update({model._meta.primary_key: 0}),
-                  lambda: model.delete(),
-                  lambda: model.insert_many([]),
-                  lambda: model.insert({}),
-                  lambda: model.replace({}),
-                  lambda: bulk.insert_rows(model, ("id",), [(1,)])):
+    for write in (
+        lambda: model.update({model._meta.primary_key: 0}),
+        lambda: model.delete(),
+        lambda: model.insert_many([]),
+        lambda: model.insert({}),
+        lambda: model.replace({}),
+        lambda: bulk.insert_rows(model, ("id",), [(1,)]),
+    ):
         with pytest.raises(UnauditedWrite):
             write()
 
@@ -51,28 +54,55 @@ def test_a_refused_write_changes_nothing(app, unit):
 
 def test_bulk_insert_writes_one_create_record_per_row_with_personal_data_redacted(app, unit):
     from models import Procedure
+
     procedure = Procedure.create(code="P1", name="Khai sinh")
     ids = reserve_ids(Case, 2)
     stamp = "2026-10-01 08:00:00"
     rows = [(i, f"HS-{i}", unit.id, procedure.id, "direct", stamp, False, False, "fp", stamp, stamp) for i in ids]
-    insert_rows(Case, ("id", "code", "unit_id", "procedure_id", "channel", "received_at", "is_late", "has_phone",
-                       "digest", "created_at", "updated_at"), iter(rows))
+    insert_rows(
+        Case,
+        (
+            "id",
+            "code",
+            "unit_id",
+            "procedure_id",
+            "channel",
+            "received_at",
+            "is_late",
+            "has_phone",
+            "digest",
+            "created_at",
+            "updated_at",
+        ),
+        iter(rows),
+    )
     insert_rows(Contact, ("case_id", "phone_enc", "phone_hash"), [(ids[0], b"\x01secret", "abc")])
     created = list(AuditRecord.select().where(AuditRecord.model.in_(["case", "contact"])).order_by(AuditRecord.seq))
     assert [(r.action, r.model, r.object_id) for r in created] == [
-        ("create", "case", str(ids[0])), ("create", "case", str(ids[1])), ("create", "contact", str(ids[0]))]
+        ("create", "case", str(ids[0])),
+        ("create", "case", str(ids[1])),
+        ("create", "contact", str(ids[0])),
+    ]
     assert json.loads(created[0].after)["code"] == f"HS-{ids[0]}"
     assert json.loads(created[0].after)["digest"] == audit.REDACTED
-    assert json.loads(created[2].after) == {"case_id": ids[0], "phone_enc": audit.REDACTED,
-                                            "phone_hash": audit.REDACTED}
+    assert json.loads(created[2].after) == {
+        "case_id": ids[0],
+        "phone_enc": audit.REDACTED,
+        "phone_hash": audit.REDACTED,
+    }
     assert audit.verify()[0]
 
 
 def test_bulk_update_records_only_what_changed_and_skips_unchanged_rows(app, unit):
     other = Unit.create(code="U2", name="UBND xã B", level=unit.level_id)
     before = AuditRecord.select().count()
-    changed = update_rows(Unit, [(unit.id, {"name": unit.name, "code": "U1"}, {"name": "UBND phường A", "code": "U1"}),
-                                 (other.id, {"name": other.name}, {"name": other.name})])
+    changed = update_rows(
+        Unit,
+        [
+            (unit.id, {"name": unit.name, "code": "U1"}, {"name": "UBND phường A", "code": "U1"}),
+            (other.id, {"name": other.name}, {"name": other.name}),
+        ],
+    )
     assert changed == 1
     assert Unit.get_by_id(unit.id).name == "UBND phường A"
     record = AuditRecord.select().order_by(AuditRecord.seq.desc()).get()
@@ -91,9 +121,8 @@ def test_bulk_delete_records_the_state_before(app, unit):
 
 def test_a_failed_bulk_write_leaves_neither_rows_nor_records(app, unit):
     before = AuditRecord.select().count()
-    with pytest.raises(Exception):
-        with db.atomic():
-            update_rows(Unit, [(unit.id, {"name": unit.name}, {"name": "Đổi tên"})])
-            raise RuntimeError("the rest of the change failed")
+    with pytest.raises(RuntimeError, match="the rest of the change failed"), db.atomic():
+        update_rows(Unit, [(unit.id, {"name": unit.name}, {"name": "Đổi tên"})])
+        raise RuntimeError("the rest of the change failed")
     assert Unit.get_by_id(unit.id).name == "UBND xã A"
     assert AuditRecord.select().count() == before

@@ -1,13 +1,31 @@
 """Migrations from an empty database, on both backends; the audit table refuses changes."""
+
 import pytest
 from peewee import DatabaseError
 
 import migrations
 from models import connect_database
 
-EXPECTED_TABLES = {"audit_record", "case", "contact", "import_run", "period", "procedure", "role",
-                   "schema_migration", "unit", "unit_level", "user", "allocation", "sample_case",
-                   "enumerator_profile", "enumerator_unit", "assignment", "assignment_event", "job_run"}
+EXPECTED_TABLES = {
+    "audit_record",
+    "case",
+    "contact",
+    "import_run",
+    "period",
+    "procedure",
+    "role",
+    "schema_migration",
+    "unit",
+    "unit_level",
+    "user",
+    "allocation",
+    "sample_case",
+    "enumerator_profile",
+    "enumerator_unit",
+    "assignment",
+    "assignment_event",
+    "job_run",
+}
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -33,14 +51,17 @@ def test_cli_upgrade(make_app, empty_database, database_url):
     assert "up to date" in app.test_cli_runner().invoke(args=["db", "upgrade"]).output
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_record SET actor = 'mallory'",
-    "DELETE FROM audit_record",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_record SET actor = 'mallory'",
+        "DELETE FROM audit_record",
+    ],
+)
 def test_audit_table_refuses_update_and_delete(app, statement):
     from models import Period, audit, db
+
     Period.create(month="2026-10")
-    with pytest.raises(DatabaseError, match="append-only"):
-        with db.atomic():
-            db.execute_sql(statement)
+    with pytest.raises(DatabaseError, match="append-only"), db.atomic():
+        db.execute_sql(statement)
     assert audit.verify()[0]

@@ -1,4 +1,5 @@
 """Allocation of quotas (pure functions): worked examples and Hypothesis properties."""
+
 import random
 from fractions import Fraction
 
@@ -24,6 +25,7 @@ def shuffled(mapping, seed):
 
 
 # --- largest_remainder ------------------------------------------------------------------------
+
 
 def test_largest_remainder_exact_shares():
     assert largest_remainder(100, {"A": 50, "B": 30, "C": 20}) == {"A": 50, "B": 30, "C": 20}
@@ -63,8 +65,11 @@ def test_largest_remainder_rejects_a_wrong_keys_order():
 
 
 @settings(deadline=None)
-@given(st.integers(0, 10_000), st.dictionaries(st.text(max_size=3), st.integers(0, 1000), min_size=1, max_size=30),
-       st.integers(0, 2**32))
+@given(
+    st.integers(0, 10_000),
+    st.dictionaries(st.text(max_size=3), st.integers(0, 1000), min_size=1, max_size=30),
+    st.integers(0, 2**32),
+)
 def test_largest_remainder_properties(total, weights, seed):
     assume(sum(weights.values()) > 0)
     result = largest_remainder(total, weights)
@@ -77,10 +82,14 @@ def test_largest_remainder_properties(total, weights, seed):
 
 # --- allocate: worked examples ----------------------------------------------------------------
 
+
 def test_proportional_allocation():
     result = allocate(100, {"A": 50, "B": 30, "C": 20})
-    assert result == {"A": Quota(50, Fraction(50), None), "B": Quota(30, Fraction(30), None),
-                      "C": Quota(20, Fraction(20), None)}
+    assert result == {
+        "A": Quota(50, Fraction(50), None),
+        "B": Quota(30, Fraction(30), None),
+        "C": Quota(20, Fraction(20), None),
+    }
 
 
 def test_rounding_by_largest_remainder():
@@ -152,12 +161,15 @@ def test_overrides_are_fixed_and_the_rest_is_shared():
     assert quotas(allocate(100, {"A": 100, "B": 50}, overrides={"A": 0})) == {"A": 0, "B": 50}
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"B": 51}, "between 0 and its 50 eligible"),
-    ({"B": -1}, "between 0 and its 50 eligible"),
-    ({"X": 1}, "unknown unit"),
-    ({"A": 100, "B": 50}, "more than the total"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"B": 51}, "between 0 and its 50 eligible"),
+        ({"B": -1}, "between 0 and its 50 eligible"),
+        ({"X": 1}, "unknown unit"),
+        ({"A": 100, "B": 50}, "more than the total"),
+    ],
+)
 def test_bad_overrides_are_refused(overrides, message):
     with pytest.raises(ValueError, match=message):
         allocate(100, {"A": 100, "B": 50}, overrides=overrides)
@@ -247,6 +259,7 @@ def test_allocation_properties_with_overrides(total, eligible, data):
 
 # --- split_modes ------------------------------------------------------------------------------
 
+
 def test_split_modes_by_share():
     assert split_modes(10, {"phone": 0.7, "f2f": 0.3}, {"phone": 50, "f2f": 50}) == {"f2f": 3, "phone": 7}
 
@@ -266,9 +279,13 @@ def test_split_modes_zero_share_and_no_room():
 
 
 @settings(deadline=None)
-@given(st.integers(0, 500), st.dictionaries(st.sampled_from(["phone", "f2f", "web", "mail"]),
-                                            st.tuples(st.integers(0, 10), st.integers(0, 300)), min_size=1),
-       st.integers(0, 2**32))
+@given(
+    st.integers(0, 500),
+    st.dictionaries(
+        st.sampled_from(["phone", "f2f", "web", "mail"]), st.tuples(st.integers(0, 10), st.integers(0, 300)), min_size=1
+    ),
+    st.integers(0, 2**32),
+)
 def test_split_modes_properties(quota, modes, seed):
     shares = {m: s for m, (s, _) in modes.items()}
     eligible = {m: e for m, (_, e) in modes.items()}
@@ -287,6 +304,7 @@ def test_split_modes_properties(quota, modes, seed):
 
 
 # --- issue_and_reserve ------------------------------------------------------------------------
+
 
 def test_issue_and_reserve_examples():
     assert issue_and_reserve(10, 0.5, 100) == (20, 20)
@@ -307,7 +325,7 @@ def test_issue_and_reserve_rejects_a_bad_response_rate(rate):
 @given(st.integers(0, 1000), st.fractions(Fraction(1, 100), 1), st.integers(0, 5000), st.fractions(0, 3))
 def test_issue_and_reserve_properties(quota, rate, eligible, ratio):
     issued, reserve = issue_and_reserve(quota, rate, eligible, ratio)
-    assert 0 <= issued <= eligible and 0 <= reserve
+    assert 0 <= issued <= eligible and reserve >= 0
     assert issued + reserve <= eligible
     assert issued == eligible or issued * rate >= quota > (issued - 1) * rate
     assert reserve == eligible - issued or reserve >= issued * ratio > reserve - 1

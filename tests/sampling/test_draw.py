@@ -1,4 +1,5 @@
 """The draw as pure functions: reproducible, without replacement, stratified at every prefix."""
+
 import collections
 
 from hypothesis import example, given, settings
@@ -27,8 +28,13 @@ EXPECTED_PINNED = [2, 4, 3, 1, 8, 5, 6, 7, 9, 0]
 
 @settings(deadline=None, max_examples=300)
 @example({"Hộ tịch": 1, "Đất đai": 1, "Chứng thực": 1, "Xây dựng": 14, "Thuế": 14}, 20, "")  # greedy failed here
-@given(st.dictionaries(st.sampled_from(["Hộ tịch", "Đất đai", "Chứng thực", "Xây dựng", "Thuế"]),
-                       st.integers(0, 60), min_size=1), st.integers(0, 200), st.text(max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(["Hộ tịch", "Đất đai", "Chứng thực", "Xây dựng", "Thuế"]), st.integers(0, 60), min_size=1
+    ),
+    st.integers(0, 200),
+    st.text(max_size=8),
+)
 def test_every_prefix_is_stratified_within_one(sizes, size, seed):
     strata, next_id = {}, 1
     for name, n in sizes.items():

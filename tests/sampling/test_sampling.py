@@ -1,4 +1,5 @@
 """Sampling on both databases: eligibility, allocation, the reproducible draw, release and assignment."""
+
 import collections
 import json
 
@@ -66,7 +67,10 @@ def test_draw_is_reproducible_verifiable_and_refused_twice(runner, month_data, a
     verify = runner.invoke(args=["sample", "verify", "--period", "2026-10"])
     assert verify.exit_code == 0, verify.output
     again = runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "s1"])
-    assert again.exit_code == 2 and set(SampleCase.select(SampleCase.case, SampleCase.mode, SampleCase.rank).tuples()) == first
+    assert (
+        again.exit_code == 2
+        and set(SampleCase.select(SampleCase.case, SampleCase.mode, SampleCase.rank).tuples()) == first
+    )
     assert runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "s1", "--redo"]).exit_code == 0
     assert set(SampleCase.select(SampleCase.case, SampleCase.mode, SampleCase.rank).tuples()) == first
     assert runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "s2", "--redo"]).exit_code == 0
@@ -85,16 +89,25 @@ def test_sample_is_eligible_without_replacement_and_stratified(runner, month_dat
     for s in samples:
         by_unit[s.unit_id].append(s)
     for unit_id, rows in by_unit.items():
-        alloc = Allocation.get((Allocation.unit == unit_id))
+        alloc = Allocation.get(Allocation.unit == unit_id)
         issued = [s for s in rows if s.status == "issued"]
         assert len(issued) == alloc.issued_phone
         assert sorted(s.rank for s in rows) == list(range(1, len(rows) + 1))
         procedure = Case.procedure.rel_model
         frame = collections.Counter(
-            field for (field,) in Case.select(procedure.field).join(procedure).switch(Case)
+            field
+            for (field,) in Case.select(procedure.field)
+            .join(procedure)
+            .switch(Case)
             .join(Contact, on=(Contact.case == Case.id))
-            .where((Case.unit == unit_id) & (Case.channel == "direct") & (procedure.immediate_result == False)  # noqa: E712
-                   & Contact.phone_hash.is_null(False)).tuples())
+            .where(
+                (Case.unit == unit_id)
+                & (Case.channel == "direct")
+                & (procedure.immediate_result == False)  # noqa: E712
+                & Contact.phone_hash.is_null(False)
+            )
+            .tuples()
+        )
         counts = collections.Counter(s.stratum for s in issued)
         total = sum(frame.values())
         assert set(counts) <= set(frame)
@@ -107,8 +120,12 @@ def test_verify_detects_a_changed_sample_and_a_changed_population(runner, month_
     runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "v"])
     sample = SampleCase.select().where(SampleCase.status == "issued").first()
     other = Case.select().where(Case.id.not_in(SampleCase.select(SampleCase.case)) & (Case.channel == "direct")).first()
-    db.execute_sql('UPDATE sample_case SET case_id = %s WHERE id = %s'.replace("%s", "?" if "sqlite" in type(db.obj).__name__.lower() else "%s"),
-                   (other.id, sample.id))
+    db.execute_sql(
+        "UPDATE sample_case SET case_id = %s WHERE id = %s".replace(
+            "%s", "?" if "sqlite" in type(db.obj).__name__.lower() else "%s"
+        ),
+        (other.id, sample.id),
+    )
     result = runner.invoke(args=["sample", "verify", "--period", "2026-10"])
     assert result.exit_code == 1
     assert "1" in result.output
@@ -123,13 +140,25 @@ def test_recently_sampled_phones_are_excluded(runner, import_month, allocate):
     assert sampled
     import_month(month="10", start=1000, phones=phones)
     rows = allocate(total=60, month="2026-10")
-    recent = (Case.select().join(Contact, on=(Contact.case == Case.id))
-              .where(Contact.phone_hash.in_(list(sampled)) & Case.code.startswith("C10-")
-                     & (Case.channel == "direct")).count())
-    immediate_recent = (Case.select().join(Contact, on=(Contact.case == Case.id)).switch(Case).join(Case.procedure.rel_model)
-                        .where(Contact.phone_hash.in_(list(sampled)) & Case.code.startswith("C10-")
-                               & (Case.channel == "direct") & (Case.procedure.rel_model.immediate_result == True))  # noqa: E712
-                        .count())
+    recent = (
+        Case.select()
+        .join(Contact, on=(Contact.case == Case.id))
+        .where(Contact.phone_hash.in_(list(sampled)) & Case.code.startswith("C10-") & (Case.channel == "direct"))
+        .count()
+    )
+    immediate_recent = (
+        Case.select()
+        .join(Contact, on=(Contact.case == Case.id))
+        .switch(Case)
+        .join(Case.procedure.rel_model)
+        .where(
+            Contact.phone_hash.in_(list(sampled))
+            & Case.code.startswith("C10-")
+            & (Case.channel == "direct")
+            & (Case.procedure.rel_model.immediate_result == True)
+        )  # noqa: E712
+        .count()
+    )
     assert sum(r["excluded"]["recent_phone"] for r in rows.values()) == recent - immediate_recent > 0
 
 
@@ -144,10 +173,15 @@ def test_quota_override_needs_a_reason_and_is_audited(app, runner, month_data, a
     rows = {a.unit.code: a for a in Allocation.select()}
     assert rows["S02"].quota == 20 and rows["S02"].bound == "override"
     assert sum(a.quota for a in rows.values()) == 40
-    record = (AuditRecord.select().where((AuditRecord.model == "allocation") & (AuditRecord.object_id == str(rows["S02"].id)))
-              .order_by(AuditRecord.seq.desc()).first())
+    record = (
+        AuditRecord.select()
+        .where((AuditRecord.model == "allocation") & (AuditRecord.object_id == str(rows["S02"].id)))
+        .order_by(AuditRecord.seq.desc())
+        .first()
+    )
     assert "phản ánh" in AuditRecord.get_by_id(record.id).after or any(
-        "phản ánh" in (r.after or "") for r in AuditRecord.select().where(AuditRecord.model == "allocation"))
+        "phản ánh" in (r.after or "") for r in AuditRecord.select().where(AuditRecord.model == "allocation")
+    )
     with pytest.raises(service.SamplingError):
         service.override_quota(period, s02.id, 10_000, "quá nhiều")
 
@@ -168,8 +202,16 @@ def test_assignment_balances_open_work_and_respects_modes(app, runner, month_dat
     f2f = [a for a in rows if a.sample.mode == "f2f"]
     assert f2f and all(a.enumerator.username == "dtv4" and a.sample.unit.code == "X01" for a in f2f)
     unassigned = issued.count() - len(rows)  # X02's face-to-face cases: nobody covers X02
-    assert unassigned == SampleCase.select().where((SampleCase.status == "issued") & (SampleCase.mode == "f2f")
-                                                   & (SampleCase.unit == Unit.get(Unit.code == "X02"))).count()
+    assert (
+        unassigned
+        == SampleCase.select()
+        .where(
+            (SampleCase.status == "issued")
+            & (SampleCase.mode == "f2f")
+            & (SampleCase.unit == Unit.get(Unit.code == "X02"))
+        )
+        .count()
+    )
     assert f"; {unassigned} " in result.output
     assert all(AssignmentEvent.select().where(AssignmentEvent.assignment == a).count() == 1 for a in rows[:5])
     redo = runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "b", "--redo"])
@@ -187,8 +229,11 @@ def test_reassign_and_move_an_absent_enumerators_work(app, runner, month_data, e
         assert assignment.reassign(mine[:2], enumerators["dtv2"].id, "nghỉ ốm") == 2
     events = list(AssignmentEvent.select().where(AssignmentEvent.assignment == mine[0]).order_by(AssignmentEvent.id))
     assert [e.action for e in events] == ["assigned", "reassigned"]
-    assert (events[1].from_user_id, events[1].to_user_id, events[1].reason) == \
-        (enumerators["dtv1"].id, enumerators["dtv2"].id, "nghỉ ốm")
+    assert (events[1].from_user_id, events[1].to_user_id, events[1].reason) == (
+        enumerators["dtv1"].id,
+        enumerators["dtv2"].id,
+        "nghỉ ốm",
+    )
     moved, stuck = assignment.move_open_work(enumerators["dtv1"].id, "vắng")
     assert moved == len(mine) - 2 and stuck == 0
     assert Assignment.select().where(Assignment.enumerator == enumerators["dtv1"]).count() == 0
@@ -203,23 +248,34 @@ def test_reserve_is_released_in_drawn_order_when_a_unit_falls_behind(app, runner
     assert service.release_proposals(period) == []
     alloc = Allocation.get((Allocation.period == period) & (Allocation.unit == s01))
     refusals = alloc.issued_phone - alloc.quota_phone + 3  # three completes can no longer be reached
-    for a in (Assignment.select().join(SampleCase).where(SampleCase.unit == s01).order_by(SampleCase.rank)
-              .limit(refusals)):
+    for a in (
+        Assignment.select().join(SampleCase).where(SampleCase.unit == s01).order_by(SampleCase.rank).limit(refusals)
+    ):
         a.status, a.outcome = "closed", "2.11"
         a.save()
     missing = 3
     assert service.release_proposals(period) == [(s01.id, "phone", 2 * missing)]  # at a 50% response rate
-    reserve_ranks = [s.rank for s in SampleCase.select().where((SampleCase.unit == s01) & (SampleCase.status == "reserve"))
-                     .order_by(SampleCase.rank)]
+    reserve_ranks = [
+        s.rank
+        for s in SampleCase.select()
+        .where((SampleCase.unit == s01) & (SampleCase.status == "reserve"))
+        .order_by(SampleCase.rank)
+    ]
     result = runner.invoke(args=["sample", "release", "--period", "2026-10"])
     assert result.exit_code == 0
-    released = [s.rank for s in SampleCase.select().where((SampleCase.unit == s01) & (SampleCase.status == "issued"))
-                .order_by(SampleCase.rank)][-2 * missing:]
-    assert released == reserve_ranks[:2 * missing]
+    released = [
+        s.rank
+        for s in SampleCase.select()
+        .where((SampleCase.unit == s01) & (SampleCase.status == "issued"))
+        .order_by(SampleCase.rank)
+    ][-2 * missing :]
+    assert released == reserve_ranks[: 2 * missing]
     assert service.release_proposals(period) == []
 
 
-def test_daily_job_stores_proposals_is_recorded_and_schedules_the_next_run(app, runner, month_data, enumerators, allocate):
+def test_daily_job_stores_proposals_is_recorded_and_schedules_the_next_run(
+    app, runner, month_data, enumerators, allocate
+):
     allocate(total=40)
     runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "d"])
     runner.invoke(args=["sample", "assign", "--period", "2026-10"])
@@ -271,13 +327,16 @@ def test_overrides_cannot_exceed_the_total_and_can_be_cleared(app, runner, month
 
 def test_face_to_face_issue_counts_what_the_phone_draw_leaves(runner, month_data, allocate):
     period = Period.for_month("2026-10")
-    period.settings = json.dumps({"modes": {"so": {"phone": 0.5, "f2f": 0.5}},
-                                  "response_rate": {"phone": 0.25, "f2f": 0.25}})
+    period.settings = json.dumps(
+        {"modes": {"so": {"phone": 0.5, "f2f": 0.5}}, "response_rate": {"phone": 0.25, "f2f": 0.25}}
+    )
     period.save()
     allocate(total=60)
     runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "f"])
     for alloc in Allocation.select().where(Allocation.quota_f2f > 0):
-        drawn = collections.Counter((s.mode, s.status) for s in SampleCase.select().where(SampleCase.unit == alloc.unit))
+        drawn = collections.Counter(
+            (s.mode, s.status) for s in SampleCase.select().where(SampleCase.unit == alloc.unit)
+        )
         assert drawn[("f2f", "issued")] == alloc.issued_f2f
         assert drawn[("f2f", "reserve")] == alloc.reserve_f2f
         assert drawn[("phone", "issued")] == alloc.issued_phone
@@ -312,8 +371,16 @@ def test_settings_are_shown_validated_and_stored(runner, month_data, allocate):
     bad = runner.invoke(args=["sample", "settings", "--period", "2026-10", "--set", '{"response_rate": {"phone": 2}}'])
     assert bad.exit_code == 2 and Period.get(Period.month == "2026-10").settings is None
     assert runner.invoke(args=["sample", "settings", "--period", "2026-10", "--set", "not json"]).exit_code == 2
-    good = runner.invoke(args=["sample", "settings", "--period", "2026-10", "--set",
-                               '{"minimum": 3, "modes": {"xa": {"phone": 0.5, "f2f": 0.5}}}'])
+    good = runner.invoke(
+        args=[
+            "sample",
+            "settings",
+            "--period",
+            "2026-10",
+            "--set",
+            '{"minimum": 3, "modes": {"xa": {"phone": 0.5, "f2f": 0.5}}}',
+        ]
+    )
     assert good.exit_code == 0 and json.loads(good.output)["minimum"] == 3
     rows = allocate(total=40)
     assert rows["X02"]["quota"] == 3
