@@ -1,19 +1,22 @@
 """Which roles may see and change what: the one place that says so."""
 
-BACKOFFICE = {"admin", "supervisor", "officer", "auditor"}
+from models import Roles
+
+ADMIN, SUPERVISOR, OFFICER, AUDITOR = Roles.ADMIN, Roles.SUPERVISOR, Roles.OFFICER, Roles.AUDITOR
+BACKOFFICE = Roles.BACKOFFICE
 
 # view name -> (roles that may read, roles that may change)
 VIEWS = {
-    "units": ({"admin", "officer", "supervisor"}, {"admin", "officer"}),
-    "procedures": ({"admin", "officer", "supervisor"}, {"admin", "officer"}),
-    "periods": ({"admin", "officer", "supervisor"}, {"admin", "officer", "supervisor"}),
-    "cases": ({"admin", "officer", "supervisor", "auditor"}, set()),
-    "imports": ({"admin", "officer", "supervisor"}, {"admin", "officer", "supervisor"}),
-    "users": ({"admin"}, {"admin"}),
-    "audit": ({"admin", "auditor"}, set()),
-    "sampling": ({"admin", "supervisor", "officer"}, {"admin", "supervisor"}),
-    "assignments": ({"admin", "supervisor"}, {"admin", "supervisor"}),
-    "jobs": ({"admin", "supervisor", "officer"}, set()),
+    "units": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER}),
+    "procedures": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER}),
+    "periods": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER, SUPERVISOR}),
+    "cases": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, set()),
+    "imports": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER, SUPERVISOR}),
+    "users": ({ADMIN}, {ADMIN}),
+    "audit": ({ADMIN, AUDITOR}, set()),
+    "sampling": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR}),
+    "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
+    "jobs": ({ADMIN, SUPERVISOR, OFFICER}, set()),
 }
 
 

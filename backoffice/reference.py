@@ -7,7 +7,7 @@ from peewee import JOIN
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
-from models import EnumeratorProfile, EnumeratorUnit, Period, Role, Unit, UnitLevel, User
+from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User
 
 from .base import LiveFilterEqual, SecureModelView
 
@@ -82,8 +82,8 @@ class PeriodView(SecureModelView):
     column_default_sort = ("month", True)
     form_columns = ("month", "status", "note")
     form_overrides = {"status": SelectField}
-    form_args = {"status": {"choices": [("open", _l("Open")), ("closed", _l("Closed"))]}}
-    column_formatters = {"status": lambda v, c, m, n: _("Open") if m.status == "open" else _("Closed")}
+    form_args = {"status": {"choices": [(PeriodStatus.OPEN, _l("Open")), (PeriodStatus.CLOSED, _l("Closed"))]}}
+    column_formatters = {"status": lambda v, c, m, n: _("Open") if m.status == PeriodStatus.OPEN else _("Closed")}
 
     def on_model_change(self, form, model, is_created):
         if not Period.valid_month(model.month):
@@ -146,7 +146,7 @@ class EnumeratorProfileView(SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.user.query = User.select().where(User.role == "enumerator")
+        form.user.query = User.select().where(User.role == Roles.ENUMERATOR)
         return form
 
 

@@ -1,34 +1,20 @@
-"""Import of dossiers (cases), streamed in chunks, with applicants' contacts encrypted."""
-
-import collections
-import operator
+"""Import of dossiers (cases), in chunks, with applicants' contacts encrypted: each chunk is looked up,
+audited and written while the next one is read (by a helper process for a large file)."""
 
 from flask_babel import gettext as _
 
-from models import Case, Contact, Procedure, Unit, db, now
-from models.audited import delete_rows, insert_rows, update_rows
+from models import Case, Contact, Procedure, Unit, db, is_postgres, now
+from models.audited import delete_rows, insert_rows, prepare_insert, prepare_write, update_rows
 from models.bulk import reserve_ids
 from models.cases import is_late
 from models.pii import cipher
 
-from .table import match_columns
-from .values import clean_text, parse_channel, parse_datetime, parse_email, parse_phone
+from .case_rows import PERSONAL, ROW_FIELDS, CaseParser, Row, make_ready
+from .writer import ChunkWriter
 
-SPEC = {
-    "code": (True, "ma_ho_so", "case_code"),
-    "unit": (True, "ma_don_vi", "unit_code"),
-    "procedure": (True, "ma_thu_tuc", "procedure_code"),
-    "channel": (True, "hinh_thuc_nop", "channel"),
-    "received_at": (True, "ngay_tiep_nhan", "received_at"),
-    "due_at": (False, "ngay_hen_tra", "due_at"),
-    "returned_at": (False, "ngay_tra_ket_qua", "returned_at"),
-    "name": (False, "ho_ten", "applicant_name"),
-    "phone": (False, "so_dien_thoai", "phone"),
-    "email": (False, "email", "email"),
-    "receiving_officer": (False, "can_bo_tiep_nhan", "receiving_officer"),
-    "handling_officer": (False, "can_bo_xu_ly", "handling_officer"),
-}
-CHUNK = 50_000  # rows per transaction, inserted table by table
+# Rows per transaction, inserted table by table. PostgreSQL: small, so that the writing of one chunk
+# overlaps the preparing of the next from the start; SQLite: large (it writes in this thread).
+CHUNK = {"postgresql": 10_000, "sqlite": 50_000}
 CASE_COLUMNS = (
     "id",
     "code",
@@ -47,24 +33,6 @@ CASE_COLUMNS = (
     "updated_at",
 )
 CONTACT_COLUMNS = ("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash")
-# Fields of the parsed row, in order (personal ones last)
-ROW_FIELDS = (
-    "unit_id",
-    "procedure_id",
-    "channel",
-    "received_at",
-    "due_at",
-    "returned_at",
-    "receiving_officer",
-    "handling_officer",
-    "name",
-    "phone",
-    "email",
-)
-PERSONAL = ("name", "phone", "email")
-# A parsed row: the fields of its digest, in order, then the case code
-Row = collections.namedtuple("Row", ROW_FIELDS + ("code",))
-SPEC_TO_ROW = {"unit": "unit_id", "procedure": "procedure_id"}
 
 
 class CaseImporter:
@@ -72,155 +40,126 @@ class CaseImporter:
         self.table = table
         self.report = report
         self.progress = progress
-        cols = match_columns(table.header, SPEC)
-        # All fields in one call; a short row is padded, and an absent column reads the padding
-        self.pad = [""] * (max(cols.values()) + 2)
-        self.pick = operator.itemgetter(*(cols.get(field, -1) for field in SPEC))
-        # Columns the file does not have: an update keeps what is stored for them.
-        self.absent = [SPEC_TO_ROW.get(f, f) for f in SPEC if f not in cols]
-        self.units = dict(Unit.select(Unit.code, Unit.id).tuples())
-        self.procedures = dict(Procedure.select(Procedure.code, Procedure.id).tuples())
+        self.parser = CaseParser(
+            table.header,
+            dict(Unit.select(Unit.code, Unit.id).tuples()),
+            dict(Procedure.select(Procedure.code, Procedure.id).tuples()),
+        )
+        self.absent = self.parser.absent
         self.cipher = cipher()
         self.pending = {}
+        # PostgreSQL inserts in its own process: a chunk is written by a thread while the next is
+        # prepared. SQLite inserts in this one, under the GIL: a thread would only slow it down.
+        self.writer = ChunkWriter(threaded=is_postgres())
+        self.in_flight = set()  # codes of the chunk being written
+        self.next_id = None  # SQLite: the next case id to give (see _ids)
+        self.chain_tail = None  # where the chunk being written leaves the audit chain
+        self.chunk = CHUNK["postgresql" if is_postgres() else "sqlite"]
+
+    def ready_rows(self):
+        """Every row of the file ready to write, in file order."""
+        parse, report, pii, table = self.parser.parse, self.report, self.cipher, self.table
+        for line, values in table.rows():
+            row = parse(line, values, report)
+            if row is not None:
+                yield make_ready(line, row, pii)
 
     def run(self):
-        for line, values in self.table.rows():
-            row = self.parse(line, values)
-            if row is None:
-                continue
-            if row.code in self.pending:
-                self.report.warn(line, _("Case code repeated in the file; this later row updates the case."))
-                self.flush()
-            self.pending[row.code] = row
-            if len(self.pending) >= CHUNK:
-                self.flush()
-        self.flush()
+        try:
+            for ready in self.ready_rows():
+                code = ready.row.code
+                if code in self.pending:
+                    self.report.warn(ready.line, _("Case code repeated in the file; this later row updates the case."))
+                    self.flush()
+                self.pending[code] = ready
+                if len(self.pending) >= self.chunk:
+                    self.flush()
+            self.flush()
+        finally:
+            self.writer.wait()  # never leave a chunk being written behind, even on an error
+        self.report.sort()
         return self.report
-
-    def parse(self, line, values):
-        """A Row of clean values, or None after recording why the row is rejected."""
-        report = self.report
-        if values is None:
-            report.reject(line, _("The row is not valid UTF-8 text."))
-            return None
-        (code, unit_code, procedure_code, channel, received, due, returned, name, phone, email, receiving, handling) = (
-            self.pick(values + self.pad)
-        )
-        try:
-            code = clean_text(code, 100)
-        except ValueError:
-            report.reject(line, _("Case code is longer than 100 characters."))
-            return None
-        if not code:
-            report.reject(line, _("Case code is missing."))
-            return None
-        unit_code = clean_text(unit_code, 10_000)  # an unknown code, however long, is rejected below
-        unit_id = self.units.get(unit_code)
-        if unit_id is None:
-            report.reject(
-                line, _("Unit %(code)s does not exist; import the units first.", code=(unit_code or "—")[:64])
-            )
-            return None
-        procedure_code = clean_text(procedure_code, 10_000)
-        procedure_id = self.procedures.get(procedure_code)
-        if procedure_id is None:
-            report.reject(
-                line,
-                _("Procedure %(code)s does not exist; import the procedures first.", code=(procedure_code or "—")[:64]),
-            )
-            return None
-        try:
-            channel = parse_channel(channel)
-        except ValueError:
-            report.reject(line, _("Unknown submission channel; expected truc_tiep, truc_tuyen or buu_chinh."))
-            return None
-        field = "received_at"
-        try:
-            received = parse_datetime(received)
-            if received is None:
-                report.reject(line, _("The %(what)s is missing.", what=_("received date")))
-                return None
-            field = "due_at"
-            due = parse_datetime(due)
-            field = "returned_at"
-            returned = parse_datetime(returned)
-        except ValueError:
-            what = {"received_at": _("received date"), "due_at": _("due date"), "returned_at": _("return date")}
-            report.reject(line, _("Unreadable %(what)s; use dd/mm/yyyy or yyyy-mm-dd.", what=what[field]))
-            return None
-        if returned and returned < received:
-            report.reject(line, _("The result was returned before the dossier was received."))
-            return None
-        try:
-            name = clean_text(name, 300)
-            receiving = clean_text(receiving, 200)
-            handling = clean_text(handling, 200)
-        except ValueError:
-            report.reject(line, _("A name is longer than allowed."))
-            return None
-        try:
-            phone = parse_phone(phone)
-        except ValueError:
-            phone = None
-            report.warn(line, _("Invalid phone number; the case is imported without a phone."))
-        try:
-            email = parse_email(email)
-        except ValueError:
-            email = None
-            report.warn(line, _("Invalid e-mail address; the case is imported without an e-mail."))
-        return Row(
-            unit_id, procedure_id, channel, received, due, returned, receiving, handling, name, phone, email, code
-        )
 
     def digest(self, row):
         return self.cipher.digest(row[: len(ROW_FIELDS)])
 
     def flush(self):
+        """Prepare the pending rows (look-up, encryption, audit entries), then hand them to the writer."""
         if not self.pending:
             return
         rows = list(self.pending.values())
         self.pending = {}
-        with db.atomic():
-            existing = self._existing([row.code for row in rows])
-            new, changed = [], []
-            for row in rows:
-                old = existing.get(row.code)
-                if old is None:
-                    new.append(row)
-                    continue
-                digest = self.digest(row)
-                if old[1] == digest:
-                    self.report.unchanged += 1
-                else:
-                    changed.append((old[0], row, digest))
-            self._insert(new)
+        if not self.in_flight.isdisjoint(ready.row.code for ready in rows):
+            self.writer.wait()  # a case of the chunk being written: read it once it is stored
+        existing = self._existing([ready.row.code for ready in rows])
+        new, changed = [], []
+        for ready in rows:
+            old = existing.get(ready.row.code)
+            if old is None:
+                new.append(ready)
+            elif old[1] == ready.digest:
+                self.report.unchanged += 1
+            else:
+                changed.append((old[0], ready.row, ready.digest))
+        inserts, first_id = self._prepare_insert(new)
+        prepared = prepare_write(*inserts, expected_head=self.chain_tail)
+        self.chain_tail = None if changed else prepared.tail  # updates are chained when written
+
+        def write():
+            if first_id is not None:
+                self._check_ids(first_id)
+            prepared.write()
             for case_id, row, digest in changed:
                 self._update(case_id, row, digest)
+
+        self.writer.submit(write)
+        self.in_flight = {ready.row.code for ready in rows}
         if self.progress:
             self.progress(self.report, self.table.fraction_done())
 
+    def _ids(self, count):
+        """Ids for new cases. PostgreSQL: from the sequence. SQLite: after the largest stored id and the
+        ids given to chunks not written yet (checked again when written: see _check_ids)."""
+        if is_postgres():
+            return reserve_ids(Case, count)
+        start = reserve_ids(Case, 1)[0]
+        if self.next_id is not None:
+            start = max(start, self.next_id)
+        self.next_id = start + count
+        return list(range(start, start + count))
+
+    @staticmethod
+    def _check_ids(first_id):
+        """SQLite, inside the writing transaction: no case was stored meanwhile with the ids given."""
+        if not is_postgres() and reserve_ids(Case, 1)[0] > first_id:
+            raise RuntimeError("Cases were added by someone else during the import; import the file again")
+
     @staticmethod
     def _existing(codes):
-        """{code: (id, digest)} of the stored cases among `codes` (plain SQL: a third of the ORM's cost)."""
+        """{code: (id, digest)} of the stored cases among `codes` (plain SQL: a third of the ORM's cost):
+        one query with an array on PostgreSQL, lists of 900 on SQLite."""
+        table = Case._meta.table_name
+        if is_postgres():
+            sql, param = f'SELECT code, id, digest FROM "{table}" WHERE code = ANY(%s)', codes
+            return {code: (id_, digest) for code, id_, digest in db.execute_sql(sql, (param,))}
         found = {}
         for i in range(0, len(codes), 900):  # SQLite's historical limit is 999 parameters
             part = codes[i : i + 900]
-            marks = ", ".join([db.param] * len(part))
-            sql = f'SELECT code, id, digest FROM "{Case._meta.table_name}" WHERE code IN ({marks})'
+            sql = f'SELECT code, id, digest FROM "{table}" WHERE code IN ({", ".join("?" * len(part))})'
             found.update((code, (id_, digest)) for code, id_, digest in db.execute_sql(sql, part))
         return found
 
-    def _insert(self, rows):
-        """Insert new cases one table at a time (its indexes stay cached), rows made as they are sent."""
+    def _prepare_insert(self, rows):
+        """The new cases and their contacts as prepared inserts (ids given, personal data encrypted,
+        audit entries made), and the first id given; nothing is written yet."""
         if not rows:
-            return
-        ids = reserve_ids(Case, len(rows))
+            return (), None
+        ids = self._ids(len(rows))
         stamp = now()
-        enc, lookup_hash = self.cipher.encrypt, self.cipher.lookup_hash
-        insert_rows(
+        cases = prepare_insert(
             Case,
             CASE_COLUMNS,
-            (
+            [
                 (
                     case_id,
                     r.code,
@@ -234,23 +173,25 @@ class CaseImporter:
                     r.phone is not None,
                     r.receiving_officer,
                     r.handling_officer,
-                    self.digest(r),
+                    ready.digest,
                     stamp,
                     stamp,
                 )
-                for case_id, r in zip(ids, rows)
-            ),
+                for case_id, ready in zip(ids, rows)
+                for r in (ready.row,)
+            ],
         )
-        insert_rows(
+        contacts = prepare_insert(
             Contact,
             CONTACT_COLUMNS,
-            (
-                (case_id, enc(r.name), enc(r.phone), enc(r.email), lookup_hash(r.phone))
-                for case_id, r in zip(ids, rows)
-                if r.name or r.phone or r.email
-            ),
+            [
+                (case_id, ready.name_enc, ready.phone_enc, ready.email_enc, ready.phone_hash)
+                for case_id, ready in zip(ids, rows)
+                if ready.name_enc or ready.phone_enc or ready.email_enc
+            ],
         )
         self.report.created += len(rows)
+        return (cases, contacts), ids[0]
 
     def _update(self, case_id, row, digest):
         case = Case.get_by_id(case_id)

@@ -44,5 +44,10 @@ class ImportReport:
             out["warnings_total"] = self.warnings_total
         return out
 
+    def sort(self):
+        """Rejected rows and warnings in line order (they may be found in two processes)."""
+        self.rejected.sort(key=lambda r: r["line"])
+        self.warnings.sort(key=lambda r: r["line"])
+
     def to_json(self):
         return json.dumps(self.to_dict(), ensure_ascii=False)

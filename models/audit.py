@@ -56,6 +56,9 @@ _canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
+_string = json.encoder.encode_basestring  # what the canonical encoder (ensure_ascii=False) uses
+
+
 def _hash(fields):
     return hashlib.sha256(_canonical(fields).encode()).hexdigest()
 
@@ -107,16 +110,19 @@ def current_actor():
 
 
 def audit_value(v):
-    """A value as the audit trail stores it (dates as ISO text, bytes redacted)."""
+    """A value as the audit trail stores it (dates and times as the database's text, bytes redacted)."""
     if isinstance(v, (datetime.datetime, datetime.date)):
-        return v.isoformat()
+        return str(v)
     if isinstance(v, (bytes, memoryview)):
         return REDACTED
     return v
 
 
 def dump(state):
-    return None if state is None else _dump(state)
+    """The JSON text of an audited state (a dict), as stored; text given is taken as already encoded."""
+    if state is None or isinstance(state, str):
+        return state
+    return _dump(state)
 
 
 def _lock_chain():
@@ -124,8 +130,7 @@ def _lock_chain():
         raise RuntimeError("Audit records must be written inside the transaction of the change")
     if is_postgres():
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-    last = AuditRecord.select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).first()
-    return (last.seq, last.hash) if last else (0, GENESIS)
+    return head()
 
 
 def build_records(entries, head):
@@ -133,14 +138,44 @@ def build_records(entries, head):
     return list(_chain(entries, head, current_actor(), now()))
 
 
+def _text(value):
+    """A string or None as the canonical JSON encoder writes it."""
+    return "null" if value is None else _string(value)
+
+
 def _chain(entries, head, actor, at):
+    """The records of `entries`, chained after `head`. The hashed text is the canonical JSON of
+    `chain_hash`'s list, assembled from pieces (the same bytes, a test checks it), because this
+    runs once per written row."""
     actor, role, source = actor
     at_text = at.isoformat(timespec="microseconds")
+    constant = "," + ",".join(map(_string, (at_text, actor, role, source))) + ","
+    names = {}
     seq, prev = head
+    sha256 = hashlib.sha256
     for action, model, object_id, before, after in entries:
         seq += 1
         b, a = dump(before), dump(after)
-        h = _hash([seq, at_text, actor, role, source, action, model, object_id, b, a, prev])
+        key = (action, model)
+        if key not in names:
+            names[key] = _string(action) + "," + _string(model) + ","
+        text = "".join(
+            (
+                "[",
+                str(seq),
+                constant,
+                names[key],
+                _text(object_id),
+                ",",
+                _text(b),
+                ",",
+                _text(a),
+                ",",
+                _string(prev),
+                "]",
+            )
+        )
+        h = sha256(text.encode()).hexdigest()
         yield (seq, at, actor, role, source, action, model, object_id, b, a, prev, h)
         prev = h
 
@@ -159,6 +194,37 @@ AUDIT_COLUMNS = (
     "prev_hash",
     "hash",
 )
+
+
+def head():
+    """The chain's last (seq, hash), as committed."""
+    last = AuditRecord.select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+class Prechained:
+    """Audit records chained ahead of their transaction from an expected head (the hashing is done
+    before, and outside, the transaction); `append` checks the head under the chain's lock and chains
+    them again from the real head when another writer came in between."""
+
+    def __init__(self, entries, expected_head):
+        self.entries = list(entries)
+        self.actor, self.at, self.head = current_actor(), now(), expected_head
+        self.records = list(_chain(self.entries, expected_head, self.actor, self.at))
+
+    @property
+    def tail(self):
+        """The head the chain will have after these records, if written as chained."""
+        return (self.records[-1][0], self.records[-1][-1]) if self.records else self.head
+
+    def append(self):
+        """Write the records; call inside the transaction that makes the change."""
+        if not self.entries:
+            return
+        actual = _lock_chain()
+        if actual != self.head:
+            self.records = list(_chain(self.entries, actual, self.actor, self.at))
+        insert_rows(AuditRecord, AUDIT_COLUMNS, self.records)
 
 
 def record_many(entries):

@@ -5,6 +5,8 @@ Audited models refuse peewee's query-level writes (`insert`, `insert_many`, `upd
 and `models.bulk.insert_rows` with UnauditedWrite; only `save()`, `delete_instance()` and the
 functions below write them."""
 
+import datetime
+
 from . import audit, bulk
 from .base import BaseModel, audited_write, check_write, db, now
 
@@ -20,12 +22,23 @@ def _columns_of(model, names):
 def _snapshotter(model, columns):
     """A function: a tuple of values in `columns` order -> the audited state (personal data redacted)."""
     redacted = model.redacted_columns()
+    plan = tuple((c, c in redacted) for c in columns)
+    plain = (str, int, float, bool, type(None))
     value = audit.audit_value
+    stamp, redact = datetime.datetime, audit.REDACTED
 
-    def snap(values):
-        return {
-            c: ((None if v is None else audit.REDACTED) if c in redacted else value(v)) for c, v in zip(columns, values)
-        }
+    def snap(values):  # the hot path of bulk writes: types checked inline
+        out = {}
+        for (c, hidden), v in zip(plan, values):
+            if hidden:
+                out[c] = None if v is None else redact
+            elif type(v) in plain:
+                out[c] = v
+            elif type(v) is stamp:
+                out[c] = str(v)
+            else:
+                out[c] = value(v)
+        return out
 
     return snap
 
@@ -132,9 +145,54 @@ class AuditedModel(BaseModel):
         return result
 
 
+class PreparedInsert:
+    """Rows of one model with their "create" audit entries, made ahead of the transaction that writes
+    them (see `prepare_write`)."""
+
+    def __init__(self, model, columns, rows):
+        self.model, self.columns = model, tuple(columns)
+        columns = _columns_of(model, self.columns)
+        rows = bulk.with_text_times(model, columns, rows if isinstance(rows, list) else list(rows))
+        pk = self.columns.index(model._meta.primary_key.column_name)
+        snap = _snapshotter(model, columns)
+        table, dump = model._meta.table_name, audit.dump
+        self.entries = [("create", table, str(r[pk]), None, dump(snap(r))) for r in rows]
+        self.rows = bulk.Encoded(rows)
+
+
+def prepare_insert(model, columns, rows):
+    """Rows (tuples of `columns`, the primary key among them; see bulk.reserve_ids) to insert later."""
+    return PreparedInsert(model, columns, rows)
+
+
+class PreparedWrite:
+    """Inserts prepared together with their audit records, chained ahead from `expected_head` (the
+    committed chain's head, or the `tail` of the write prepared before this one)."""
+
+    def __init__(self, inserts, expected_head):
+        self.inserts = inserts
+        self.audit = audit.Prechained([e for p in inserts for e in p.entries], expected_head)
+
+    @property
+    def tail(self):
+        return self.audit.tail
+
+    def write(self):
+        """Insert the rows and their audit records, in one transaction (the caller's, if any)."""
+        with db.atomic(), audited_write():
+            for p in self.inserts:
+                bulk.insert_rows(p.model, p.columns, p.rows)
+            self.audit.append()
+
+
+def prepare_write(*inserts, expected_head=None):
+    """A PreparedWrite of these inserts; the chain's committed head is read when none is expected."""
+    return PreparedWrite(inserts, expected_head or audit.head())
+
+
 def insert_rows(model, columns, rows):
     """Insert tuples of `columns` (the primary key among them; see bulk.reserve_ids) and a "create"
-    audit record per row. `rows` may be an iterator: it is consumed as the rows are sent."""
+    audit record per row, in one transaction. `rows` may be an iterator: consumed as it is sent."""
     pk = columns.index(model._meta.primary_key.column_name)
     snap = _snapshotter(model, _columns_of(model, columns))
     table = model._meta.table_name

@@ -41,7 +41,7 @@ class PiiCipher:
 
     def digest(self, parts):
         """A keyed fingerprint of a row, to tell an unchanged re-import without decrypting."""
-        joined = "\x1f".join("" if p is None else str(p) for p in parts)
+        joined = "\x1f".join(["" if p is None else str(p) for p in parts])
         return base64.b64encode(hmac.digest(self._hash_key, joined.encode(), "sha256")[:18]).decode()
 
 

@@ -102,7 +102,7 @@ def allocate_period(period, total, progress=None):
             row.quota_phone, row.quota_f2f = split.get(Modes.PHONE, 0), split.get(Modes.F2F, 0)
             available = dict(by_mode)
             for mode in Modes.ALL:  # face to face draws from what the phone draw left
-                if mode == "f2f":
+                if mode == Modes.F2F:
                     available[Modes.F2F] = max(by_mode[Modes.F2F] - row.issued_phone - row.reserve_phone, 0)
                     row.quota_f2f = min(row.quota_f2f, available[Modes.F2F])
                 quota_mode = getattr(row, f"quota_{mode}")

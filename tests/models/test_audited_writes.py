@@ -1,9 +1,12 @@
 """Audited writes are one mechanism: every write to an audited table leaves its audit records in the same
 transaction, and a write that would bypass the trail fails loudly, changing nothing."""
 
+import datetime
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models import (
     ALL_MODELS,
@@ -126,3 +129,33 @@ def test_a_failed_bulk_write_leaves_neither_rows_nor_records(app, unit):
         raise RuntimeError("the rest of the change failed")
     assert Unit.get_by_id(unit.id).name == "UBND xã A"
     assert AuditRecord.select().count() == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seq=st.integers(min_value=0, max_value=10**9),
+    object_id=st.one_of(st.none(), st.text()),
+    before=st.one_of(st.none(), st.dictionaries(st.text(), st.one_of(st.integers(), st.text(), st.none()))),
+    after=st.one_of(st.none(), st.dictionaries(st.text(), st.one_of(st.integers(), st.text(), st.none()))),
+    actor=st.text(min_size=1),
+)
+def test_the_fast_chain_hashes_exactly_as_verify_does(seq, object_id, before, after, actor):
+    at = datetime.datetime(2026, 11, 24, 8, 30, 1, 123456)
+    [record] = audit._chain(
+        [("update", "unit", object_id, before, after)], (seq, "f" * 64), (actor, "admin", "web"), at
+    )
+    expected = audit.chain_hash(
+        seq + 1, at, actor, "admin", "web", "update", "unit", object_id, audit.dump(before), audit.dump(after), "f" * 64
+    )
+    assert record[-1] == expected
+
+
+def test_records_chained_ahead_are_chained_again_when_another_writer_came_between(app, unit):
+    head = audit.head()
+    ahead = audit.Prechained([("create", "unit", "99", None, {"code": "U99"})], head)
+    Period.create(month="2026-03")  # another writer appends to the chain meanwhile
+    with db.atomic():
+        ahead.append()
+    assert audit.verify()[0]
+    last = AuditRecord.select().order_by(AuditRecord.seq.desc()).get()
+    assert (last.object_id, last.seq) == ("99", head[0] + 2)
