@@ -91,8 +91,6 @@ class JobView(SecureBaseView):
     def status(self, run_id):
         run = self._run(run_id)
         if not run.finished:
-            for lost, why in jobs.sweeper.lost_runs():
-                if lost.id == run.id:
-                    jobs.sweeper.mark_lost(lost, why)
-                    run = JobRun.get_by_id(run.id)
+            jobs.sweeper.sweep()  # the same judgement as the scheduled sweeper, without waiting for it
+            run = JobRun.get_by_id(run.id)
         return jsonify(status=run.status, progress=100.0 if run.finished else run.progress, message=run.message)

@@ -10,7 +10,6 @@ from .registry import recurring, task
 from .runner import JobContext
 
 DEFAULTS = {
-    "RQ_QUEUE": "sipas",
     "JOB_HEARTBEAT_SECONDS": 2,  # how often a running job's row is refreshed (progress, heartbeat)
     "JOB_LOST_AFTER_SECONDS": 40,  # a running job not refreshed for this long has lost its worker
 }
