@@ -41,15 +41,16 @@ PERSONAL = ("name", "phone", "email")
 # A parsed row: the fields of its digest, in order, then the case code
 Row = collections.namedtuple("Row", ROW_FIELDS + ("code",))
 SPEC_TO_ROW = {"unit": "unit_id", "procedure": "procedure_id"}
-# A row ready to write: its line, the clean Row, its keyed fingerprint, and its contact encrypted
-Ready = collections.namedtuple("Ready", "line row digest name_enc phone_enc email_enc phone_hash")
+# A row ready to write: its line, the clean Row, its keyed fingerprint, its contact encrypted, and
+# what inserting it as a new case takes (see importing.new_cases)
+Ready = collections.namedtuple("Ready", "line row digest name_enc phone_enc email_enc phone_hash new")
 
 
-def make_ready(line, row, pii):
-    """The work done on every row besides parsing: fingerprint, encryption, phone look-up hash."""
+def make_ready(line, row, pii, new_rows):
+    """The work done on every row besides parsing: fingerprint, encryption, phone look-up hash, and
+    `new_rows(row, digest, name_enc, phone_enc, email_enc, phone_hash)` (the insert, if it is new)."""
     enc = pii.encrypt
-    return Ready(
-        line,
+    parts = (
         row,
         pii.digest(row[: len(ROW_FIELDS)]),
         enc(row.name),
@@ -57,6 +58,7 @@ def make_ready(line, row, pii):
         enc(row.email),
         pii.lookup_hash(row.phone),
     )
+    return Ready(line, *parts, new_rows(*parts))
 
 
 class CaseParser:

@@ -1,38 +1,27 @@
 """Import of dossiers (cases), in chunks, with applicants' contacts encrypted: each chunk is looked up,
 audited and written while the next one is read (by a helper process for a large file)."""
 
+import contextlib
+
 from flask_babel import gettext as _
 
 from models import Case, Contact, Procedure, Unit, db, is_postgres, now
-from models.audited import delete_rows, insert_rows, prepare_insert, prepare_write, update_rows
-from models.bulk import reserve_ids
+from models.audited import delete_rows, insert_rows, prepare_write, prepared_insert, update_rows
+from models.bulk import loading, reserve_ids
 from models.cases import is_late
 from models.pii import cipher
 
 from .case_rows import PERSONAL, ROW_FIELDS, CaseParser, Row, make_ready
+from .helper import ready_rows_in_helper, worth_a_helper
+from .new_cases import CONTACT_COLUMNS, CaseIds, NewCaseRows
 from .writer import ChunkWriter
 
 # Rows per transaction, inserted table by table. PostgreSQL: small, so that the writing of one chunk
 # overlaps the preparing of the next from the start; SQLite: large (it writes in this thread).
-CHUNK = {"postgresql": 10_000, "sqlite": 50_000}
-CASE_COLUMNS = (
-    "id",
-    "code",
-    "unit_id",
-    "procedure_id",
-    "channel",
-    "received_at",
-    "due_at",
-    "returned_at",
-    "is_late",
-    "has_phone",
-    "receiving_officer",
-    "handling_officer",
-    "digest",
-    "created_at",
-    "updated_at",
-)
-CONTACT_COLUMNS = ("case_id", "name_enc", "phone_enc", "email_enc", "phone_hash")
+CHUNK = {"postgresql": 10_000, "sqlite": 20_000}
+FIRST_CHUNK = 4_000  # the first chunk is written early, while the helper reads on
+# Files from this size on are read by a helper process (importing.helper); smaller ones in this one.
+HELPER_MIN_BYTES = 2_000_000
 
 
 class CaseImporter:
@@ -52,33 +41,54 @@ class CaseImporter:
         # prepared. SQLite inserts in this one, under the GIL: a thread would only slow it down.
         self.writer = ChunkWriter(threaded=is_postgres())
         self.in_flight = set()  # codes of the chunk being written
-        self.next_id = None  # SQLite: the next case id to give (see _ids)
+        self.ids = CaseIds()
+        self.new_rows = NewCaseRows(self.ids)
         self.chain_tail = None  # where the chunk being written leaves the audit chain
-        self.chunk = CHUNK["postgresql" if is_postgres() else "sqlite"]
+        self.chunk = FIRST_CHUNK
+        self.fraction = 0.0  # share of the file read
 
     def ready_rows(self):
         """Every row of the file ready to write, in file order."""
-        parse, report, pii, table = self.parser.parse, self.report, self.cipher, self.table
-        for line, values in table.rows():
-            row = parse(line, values, report)
-            if row is not None:
-                yield make_ready(line, row, pii)
+        parse, report, table = self.parser.parse, self.report, self.table
+        pii, new_rows = self.cipher, self.new_rows
+
+        def make(line, row):
+            return make_ready(line, row, pii, new_rows)
+
+        if worth_a_helper(table.size, HELPER_MIN_BYTES):
+            yield from ready_rows_in_helper(table, parse, make, report, self._read_up_to, self.ids.in_helper)
+            return
+        try:
+            for line, values in table.rows():
+                row = parse(line, values, report)
+                if row is not None:
+                    yield make(line, row)
+                self.fraction = table.fraction_done()
+        finally:
+            self.ids.close()
+
+    def _read_up_to(self, fraction):
+        self.fraction = fraction
 
     def run(self):
         try:
-            for ready in self.ready_rows():
-                code = ready.row.code
-                if code in self.pending:
-                    self.report.warn(ready.line, _("Case code repeated in the file; this later row updates the case."))
-                    self.flush()
-                self.pending[code] = ready
-                if len(self.pending) >= self.chunk:
-                    self.flush()
-            self.flush()
+            with loading(), contextlib.closing(self.ready_rows()) as rows:  # closed (helper stopped) on error
+                self._consume(rows)
         finally:
             self.writer.wait()  # never leave a chunk being written behind, even on an error
         self.report.sort()
         return self.report
+
+    def _consume(self, rows):
+        for ready in rows:
+            code = ready.row.code
+            if code in self.pending:
+                self.report.warn(ready.line, _("Case code repeated in the file; this later row updates the case."))
+                self.flush()
+            self.pending[code] = ready
+            if len(self.pending) >= self.chunk:
+                self.flush()
+        self.flush()
 
     def digest(self, row):
         return self.cipher.digest(row[: len(ROW_FIELDS)])
@@ -101,7 +111,8 @@ class CaseImporter:
                 self.report.unchanged += 1
             else:
                 changed.append((old[0], ready.row, ready.digest))
-        inserts, first_id = self._prepare_insert(new)
+        inserts = self._prepare_insert(new)
+        first_id = new[0].new[0] if new else None
         prepared = prepare_write(*inserts, expected_head=self.chain_tail)
         self.chain_tail = None if changed else prepared.tail  # updates are chained when written
 
@@ -113,20 +124,10 @@ class CaseImporter:
                 self._update(case_id, row, digest)
 
         self.writer.submit(write)
+        self.chunk = CHUNK["postgresql" if is_postgres() else "sqlite"]
         self.in_flight = {ready.row.code for ready in rows}
         if self.progress:
-            self.progress(self.report, self.table.fraction_done())
-
-    def _ids(self, count):
-        """Ids for new cases. PostgreSQL: from the sequence. SQLite: after the largest stored id and the
-        ids given to chunks not written yet (checked again when written: see _check_ids)."""
-        if is_postgres():
-            return reserve_ids(Case, count)
-        start = reserve_ids(Case, 1)[0]
-        if self.next_id is not None:
-            start = max(start, self.next_id)
-        self.next_id = start + count
-        return list(range(start, start + count))
+            self.progress(self.report, self.fraction)
 
     @staticmethod
     def _check_ids(first_id):
@@ -150,48 +151,16 @@ class CaseImporter:
         return found
 
     def _prepare_insert(self, rows):
-        """The new cases and their contacts as prepared inserts (ids given, personal data encrypted,
-        audit entries made), and the first id given; nothing is written yet."""
+        """The new cases and their contacts as prepared inserts (made as the rows were read: ids
+        given, personal data encrypted, audit states made); nothing is written yet."""
         if not rows:
-            return (), None
-        ids = self._ids(len(rows))
-        stamp = now()
-        cases = prepare_insert(
-            Case,
-            CASE_COLUMNS,
-            [
-                (
-                    case_id,
-                    r.code,
-                    r.unit_id,
-                    r.procedure_id,
-                    r.channel,
-                    r.received_at,
-                    r.due_at,
-                    r.returned_at,
-                    is_late(r.returned_at, r.due_at),
-                    r.phone is not None,
-                    r.receiving_officer,
-                    r.handling_officer,
-                    ready.digest,
-                    stamp,
-                    stamp,
-                )
-                for case_id, ready in zip(ids, rows)
-                for r in (ready.row,)
-            ],
-        )
-        contacts = prepare_insert(
-            Contact,
-            CONTACT_COLUMNS,
-            [
-                (case_id, ready.name_enc, ready.phone_enc, ready.email_enc, ready.phone_hash)
-                for case_id, ready in zip(ids, rows)
-                if ready.name_enc or ready.phone_enc or ready.email_enc
-            ],
-        )
+            return ()
         self.report.created += len(rows)
-        return (cases, contacts), ids[0]
+        contacts = [ready.new[2] for ready in rows if ready.new[2] is not None]
+        return (
+            prepared_insert(self.new_rows.case, [ready.new[1] for ready in rows]),
+            prepared_insert(self.new_rows.contact, contacts),
+        )
 
     def _update(self, case_id, row, digest):
         case = Case.get_by_id(case_id)

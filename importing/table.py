@@ -146,6 +146,7 @@ class XlsxTable:
         except Exception:
             raise ImportRefused(_("This file is not a readable XLSX workbook; nothing was imported.")) from None
         self._rows = sheet.iter_rows(values_only=True)
+        self.size = os.path.getsize(path)
         self.total = sheet.max_row or 0
         self.header_line = 0
         self.header = None

@@ -145,24 +145,41 @@ class AuditedModel(BaseModel):
         return result
 
 
+class RowPreparer:
+    """For one model and its columns (the primary key among them): a row as the database takes it and
+    its "create" audit state, made ahead of the write (by an import's helper process, say)."""
+
+    def __init__(self, model, columns):
+        self.model, self.columns = model, tuple(columns)
+        self._pk = self.columns.index(model._meta.primary_key.column_name)
+        self._state = audit.state_encoder(_columns_of(model, self.columns), model.redacted_columns())
+        self._encode = bulk.row_encoder()
+
+    def __call__(self, row):
+        """(primary key as text, the row encoded for the database, its audit state as JSON text)."""
+        return (str(row[self._pk]), self._encode(row), self._state(row))
+
+
 class PreparedInsert:
     """Rows of one model with their "create" audit entries, made ahead of the transaction that writes
     them (see `prepare_write`)."""
 
-    def __init__(self, model, columns, rows):
-        self.model, self.columns = model, tuple(columns)
-        columns = _columns_of(model, self.columns)
-        rows = bulk.with_text_times(model, columns, rows if isinstance(rows, list) else list(rows))
-        pk = self.columns.index(model._meta.primary_key.column_name)
-        snap = _snapshotter(model, columns)
-        table, dump = model._meta.table_name, audit.dump
-        self.entries = [("create", table, str(r[pk]), None, dump(snap(r))) for r in rows]
-        self.rows = bulk.Encoded(rows)
+    def __init__(self, preparer, items):
+        self.model, self.columns = preparer.model, preparer.columns
+        table = self.model._meta.table_name
+        self.entries = [("create", table, pk, None, state) for pk, _row, state in items]
+        self.rows = bulk.Encoded.of_encoded([row for _pk, row, _state in items])
 
 
 def prepare_insert(model, columns, rows):
     """Rows (tuples of `columns`, the primary key among them; see bulk.reserve_ids) to insert later."""
-    return PreparedInsert(model, columns, rows)
+    preparer = RowPreparer(model, columns)
+    return PreparedInsert(preparer, [preparer(r) for r in rows])
+
+
+def prepared_insert(preparer, items):
+    """Items made by a RowPreparer (`preparer(row)`), to insert later."""
+    return PreparedInsert(preparer, items)
 
 
 class PreparedWrite:
@@ -194,7 +211,7 @@ def insert_rows(model, columns, rows):
     """Insert tuples of `columns` (the primary key among them; see bulk.reserve_ids) and a "create"
     audit record per row, in one transaction. `rows` may be an iterator: consumed as it is sent."""
     pk = columns.index(model._meta.primary_key.column_name)
-    snap = _snapshotter(model, _columns_of(model, columns))
+    encode = audit.state_encoder(_columns_of(model, columns), model.redacted_columns())
     table = model._meta.table_name
     sent = []
 
@@ -205,7 +222,7 @@ def insert_rows(model, columns, rows):
 
     with db.atomic(), audited_write():
         bulk.insert_rows(model, columns, keep(rows))
-        _record_batches(("create", table, str(r[pk]), None, snap(r)) for r in sent)
+        _record_batches(("create", table, str(r[pk]), None, encode(r)) for r in sent)
     return len(sent)
 
 

@@ -3,6 +3,7 @@
 import contextlib
 import contextvars
 import datetime
+import sqlite3
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import parse
@@ -16,6 +17,10 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -64000,
 }
+# Dates and times stored as their text, `2026-10-01 08:00:00` (what sqlite3's default adapters, deprecated
+# since Python 3.12, write), by a C function: bulk writes send hundreds of thousands of them.
+sqlite3.register_adapter(datetime.datetime, str)
+sqlite3.register_adapter(datetime.date, str)
 LOCAL_TZ = datetime.timezone(datetime.timedelta(hours=7), "Asia/Ho_Chi_Minh")  # no daylight saving
 
 # Set while the audited-write API (models.audited) writes: the only way to touch an audited table.

@@ -1,0 +1,142 @@
+"""A cases file read, parsed, fingerprinted and encrypted by a helper process, so that the importing
+process only looks up, audits and writes the rows: the two halves of the work run on two cores.
+
+The helper is forked (it inherits the parser, the cipher and the app context, and never touches the
+importer's database connection). It pickles each batch of ready rows into a slot of an anonymous
+shared memory ring (gone with the two processes: nothing reaches the disk) and sends the slot's
+number through a pipe; the importer frees the slot once it has read it. The helper thus reads on
+while the importer writes a chunk, at most SLOTS batches ahead, and neither waits on the other's
+Python code (a batch sent through the pipe itself would need a thread here to receive it, which
+would stall the importer's writes while it holds the interpreter)."""
+
+import mmap
+import multiprocessing
+import os
+import pickle
+import traceback
+
+BATCH = 2000  # ready rows per batch (about 2 MB pickled)
+SLOTS = 32  # batches the helper may be ahead: more than a chunk of the importer (see importing.cases)
+SLOT_BYTES = 8 << 20  # a batch larger than this (long texts) goes through the pipe itself
+
+
+class _Notes:
+    """Rejections and warnings found in the helper, sent with their batch and replayed in order."""
+
+    def __init__(self):
+        self.items = []
+
+    def reject(self, line, reason):
+        self.items.append((True, line, str(reason)))
+
+    def warn(self, line, reason):
+        self.items.append((False, line, str(reason)))
+
+    def take(self):
+        items, self.items = self.items, []
+        return items
+
+
+class HelperFailed(RuntimeError):
+    """The helper process stopped with an error (its traceback is the message)."""
+
+
+class _Ring:
+    """SLOTS slots of shared memory, used in turn; a semaphore counts the free ones."""
+
+    def __init__(self, fork):
+        self.memory = mmap.mmap(-1, SLOTS * SLOT_BYTES)  # anonymous and shared with the forked helper
+        self.free = fork.Semaphore(SLOTS)
+        self.next = 0
+
+    def put(self, conn, message):
+        """In the helper: the message into the next slot (or the pipe, if too large), its slot sent."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.free.acquire()
+        if len(data) > SLOT_BYTES:
+            self.free.release()
+            conn.send(("pipe", data))
+            return
+        slot = self.next
+        self.next = (slot + 1) % SLOTS
+        start = slot * SLOT_BYTES
+        self.memory[start : start + len(data)] = data
+        conn.send((slot, len(data)))
+
+    def get(self, conn):
+        """In the importer: the next message (slots are read in the order they were filled)."""
+        where, size = conn.recv()
+        if where == "pipe":
+            return pickle.loads(size)
+        start = where * SLOT_BYTES
+        try:
+            return pickle.loads(self.memory[start : start + size])
+        finally:
+            self.free.release()
+
+    def close(self):
+        self.memory.close()
+
+
+def _produce(conn, ring, table, parse, make, context):
+    notes = _Notes()
+    try:
+        with context():
+            batch = []
+            for line, values in table.rows():
+                row = parse(line, values, notes)
+                if row is not None:
+                    batch.append(make(line, row))
+                if len(batch) >= BATCH or len(notes.items) >= BATCH:
+                    ring.put(conn, (batch, notes.take(), table.fraction_done()))
+                    batch = []
+            ring.put(conn, (batch, notes.take(), 1.0))
+        ring.put(conn, None)
+    except BaseException as exc:
+        try:
+            ring.put(conn, exc)
+        except Exception:  # an exception that does not pickle: its traceback as text
+            ring.put(conn, HelperFailed("".join(traceback.format_exception(exc))))
+    finally:
+        conn.close()
+
+
+def ready_rows_in_helper(table, parse, make, report, on_fraction, context):
+    """Every `make(line, parse(line, values, notes))` of `table`'s rows that parse, in file order, made
+    by a forked helper inside `with context():`; rejections and warnings go to `report`, the share
+    of the file read to `on_fraction`. An error in the helper is raised here."""
+    fork = multiprocessing.get_context("fork")
+    receiving, sending = fork.Pipe(duplex=False)
+    ring = _Ring(fork)
+    process = fork.Process(
+        target=_produce, args=(sending, ring, table, parse, make, context), name="import-reader", daemon=True
+    )
+    process.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                message = ring.get(receiving)
+            except (EOFError, OSError):
+                process.join(timeout=5)
+                raise HelperFailed(f"The import's reader process stopped (exit code {process.exitcode})") from None
+            if message is None:
+                return
+            if isinstance(message, BaseException):
+                raise message
+            batch, notes, fraction = message
+            for rejected, line, reason in notes:
+                (report.reject if rejected else report.warn)(line, reason)
+            on_fraction(fraction)
+            yield from batch
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receiving.close()
+        ring.close()
+
+
+def worth_a_helper(size, min_bytes):
+    """A helper pays for itself on a file of `min_bytes` or more, where fork is available."""
+    return size >= min_bytes and "fork" in multiprocessing.get_all_start_methods() and os.name == "posix"
