@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
-CATALOGS := $(wildcard core/translations/*/LC_MESSAGES/messages.po)
+CATALOGS := $(wildcard core/translations/*/LC_MESSAGES/messages.po backoffice/translations/*/LC_MESSAGES/admin.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PORT ?= 8000
 

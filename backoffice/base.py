@@ -5,6 +5,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import Translations
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.model.base import ViewArgs
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,13 +16,14 @@ from models import Case, Contact, ImportRun, Procedure, Unit, db
 
 from . import permissions
 
+MAX_PAGE = 100_000  # pages of a list: beyond, a forged value (the first page is shown)
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 # A model-view endpoint is open only when the feature behind it is enabled for this user.
 FEATURES = {
     "create_view": lambda v: v.can_create,
     "edit_view": lambda v: v.can_edit,
     "delete_view": lambda v: v.can_delete,
-    "action_view": lambda v: v.can_delete,
+    "action_view": lambda v: v.can_delete or any(v.is_action_allowed(name) for name, _text in v._actions),
     "details_view": lambda v: v.can_view_details,
     "export": lambda v: v.can_export,
     "ajax_update": lambda v: bool(v.column_editable_list) and v.can_edit,
@@ -97,6 +99,15 @@ class SecureModelView(RoleGate, ModelView):
     page_size = 50
     can_set_page_size = True
 
+    def __init__(self, *args, **kwargs):
+        # Forms are labelled like the list's columns (Flask-Admin would label them from the field
+        # names, in English): one translated label per field, wherever it shows
+        form_args = {name: dict(spec) for name, spec in (self.form_args or {}).items()}
+        for name, label in (self.column_labels or {}).items():
+            form_args.setdefault(name, {}).setdefault("label", label)
+        self.form_args = form_args
+        super().__init__(*args, **kwargs)
+
     @property
     def can_create(self):
         return permissions.can_write(_role(), self.permission)
@@ -109,10 +120,32 @@ class SecureModelView(RoleGate, ModelView):
     def can_delete(self):
         return permissions.can_write(_role(), self.permission)
 
+    def _get_list_extra_args(self):
+        """The list's arguments from the address, with forged ones ignored: a negative or huge page,
+        a page size that is not offered."""
+        args = super()._get_list_extra_args()
+        return ViewArgs(
+            page=args.page if 0 <= (args.page or 0) <= MAX_PAGE else 0,
+            page_size=args.page_size if args.page_size in self.page_size_options else 0,
+            sort=args.sort if args.sort is None or args.sort >= 0 else None,
+            sort_desc=args.sort_desc,
+            search=args.search,
+            filters=args.filters,
+            extra_args=args.extra_args,
+        )
+
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         if sort_column not in self._sortable_columns:
             sort_column = None  # a forged ?sort= is ignored, not a server error
         return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
+    def get_one(self, id):
+        """The row of a primary key from the address, or None for a forged one (not a whole number that
+        a database column holds): Flask-Admin then says the record does not exist."""
+        text = str(id)
+        if not (text.isdigit() and int(text) < 2**63):
+            return None
+        return super().get_one(text)
 
     def search_placeholder(self):
         labels = [str(self.column_labels.get(c, c)) for c in self.column_searchable_list or ()]

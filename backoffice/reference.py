@@ -1,13 +1,17 @@
 """Back-office views of units, procedures, periods and users."""
 
+from flask import flash
+from flask_admin.actions import action
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from peewee import JOIN
 from wtforms import PasswordField, SelectField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User
+from formatting import moment
+from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User, now
 
 from .base import LiveFilterEqual, SecureModelView
 
@@ -94,6 +98,14 @@ class PeriodView(SecureModelView):
                 raise ValidationError(_("The month of a period cannot change once it has been allocated."))
 
 
+def _lock_state(user):
+    if user.locked_by_admin:
+        return _("Locked until unlocked")
+    if user.locked_until and user.locked_until > now():
+        return _("Locked after failed sign-ins, until %(t)s", t=moment(user.locked_until))
+    return ""
+
+
 class UserView(SecureModelView):
     permission = "users"
     column_list = ("username", "full_name", "role", "active", "last_login_at", "locked_until")
@@ -103,18 +115,46 @@ class UserView(SecureModelView):
         "role": _l("Role"),
         "active": _l("Active"),
         "last_login_at": _l("Last sign-in"),
-        "locked_until": _l("Locked until"),
+        "locked_until": _l("Locked"),
         "password": _l("New password"),
         "created_at": _l("Created"),
         "updated_at": _l("Updated"),
     }
     column_searchable_list = ("username", "full_name")
     column_details_exclude_list = ("password_hash", "failed_logins")
-    form_columns = ("username", "full_name", "role", "active", "locked_until")
+    form_columns = ("username", "full_name", "role", "active")
+    # No role is preselected: a new user's role is chosen, never defaulted (to admin, say)
+    form_args = {"role": {"allow_blank": True, "blank_text": _l("— choose a role —"), "validators": [InputRequired()]}}
     form_extra_fields = {
         "password": PasswordField(_l("New password"), validators=[Optional(), Length(min=10, max=200)])
     }
+    column_formatters = {
+        "locked_until": lambda v, c, m, n: _lock_state(m),
+        "last_login_at": lambda v, c, m, n: moment(m.last_login_at),
+    }
     can_delete = False
+
+    @action("lock", _l("Lock"), _l("Lock the selected accounts? They cannot sign in until unlocked."))
+    def action_lock(self, ids):
+        self._lock_action(ids, lock=True)
+
+    @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"))
+    def action_unlock(self, ids):
+        self._lock_action(ids, lock=False)
+
+    def _lock_action(self, ids, lock):
+        changed = 0
+        for user in User.select().where(User.id.in_([int(i) for i in ids if str(i).isdigit()])):
+            if lock and user.id == current_user.id:
+                flash(_("You cannot lock your own account."), "error")
+                continue
+            if lock != user.locked_by_admin or (not lock and user.locked_until):
+                user.lock() if lock else user.unlock()
+                changed += 1
+        flash(
+            _("%(n)d account(s) locked.", n=changed) if lock else _("%(n)d account(s) unlocked.", n=changed),
+            "success",
+        )
 
     def get_query(self):
         return User.select(User, Role).join(Role)

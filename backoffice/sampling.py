@@ -12,7 +12,7 @@ from peewee import fn
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from fieldwork import enumerators, unit_progress
+from fieldwork import enumerators, set_available, unit_progress
 from models import (
     Allocation,
     Assignment,
@@ -288,7 +288,7 @@ class MoveForm(FlaskForm):
 
 class AssignmentBoardView(SecureBaseView):
     permission = "assignments"
-    write_endpoints = ("reassign_selected", "move_absent")
+    write_endpoints = ("reassign_selected", "move_absent", "mark_back")
     PAGE = 200
 
     @expose("/")
@@ -298,14 +298,15 @@ class AssignmentBoardView(SecureBaseView):
         periods = [p.month for p in Period.select().where(Period.drawn_at.is_null(False)).order_by(Period.month.desc())]
         form.period.choices = [(m, m) for m in periods]
         form.enumerator.choices = [("", "—")] + [
-            (str(uid), p.username) for uid, p in sorted(people.items(), key=lambda x: x[1].username)
+            (str(uid), f"{p.full_name} ({p.username})")
+            for uid, p in sorted(people.items(), key=lambda x: x[1].full_name)
         ]
         units = list(Unit.select().order_by(Unit.code))
         form.unit.choices = [("", "—")] + [(str(u.id), f"{u.code} – {u.name}") for u in units]
         month = form.period.data or (periods[0] if periods else None)
         period = Period.get_or_none(Period.month == month) if month else None
         query = (
-            Assignment.select(Assignment, SampleCase, Case.code, User.username)
+            Assignment.select(Assignment, SampleCase, Case.code, User.username, User.full_name)
             .join(SampleCase)
             .join(Case, on=(SampleCase.case == Case.id))
             .switch(Assignment)
@@ -323,19 +324,19 @@ class AssignmentBoardView(SecureBaseView):
         total = query.count()
         page = max(request.args.get("page", 1, type=int), 1)
         rows = list(
-            query.order_by(User.username, SampleCase.unit, SampleCase.rank)
+            query.order_by(User.full_name, SampleCase.unit, SampleCase.rank)
             .limit(self.PAGE)
             .offset((page - 1) * self.PAGE)
         )
         load = {}
         if period:
             for name, status, n in (
-                Assignment.select(User.username, Assignment.status, fn.COUNT(Assignment.id))
+                Assignment.select(User.full_name, Assignment.status, fn.COUNT(Assignment.id))
                 .join(User, on=(Assignment.enumerator == User.id))
                 .switch(Assignment)
                 .join(SampleCase)
                 .where(SampleCase.period == period)
-                .group_by(User.username, Assignment.status)
+                .group_by(User.full_name, Assignment.status)
                 .tuples()
             ):
                 load.setdefault(name, {AssignmentStatus.OPEN: 0, AssignmentStatus.CLOSED: 0})[status] = n
@@ -390,11 +391,29 @@ class AssignmentBoardView(SecureBaseView):
         )
         return redirect(self._back())
 
+    @expose("/mark-back", methods=["POST"])
+    def mark_back(self):
+        form = MoveForm()
+        if not form.validate_on_submit() or not form.from_user.data or form.from_user.data not in enumerators():
+            flash(_("Choose the enumerator who is back."), "error")
+            return redirect(self._back())
+        if set_available(form.from_user.data, True):
+            flash(
+                _(
+                    "%(name)s is available again and can be given new work.",
+                    name=User.names([form.from_user.data]).get(form.from_user.data),
+                ),
+                "success",
+            )
+        else:
+            flash(_("This enumerator was not marked absent."), "info")
+        return redirect(self._back())
+
     @expose("/<int:assignment_id>")
     def history(self, assignment_id):
         a = Assignment.get_or_none(Assignment.id == assignment_id)
         if a is None:
             abort(404)
-        names = dict(User.select(User.id, User.username).tuples())
+        names = User.names()
         events = list(AssignmentEvent.select().where(AssignmentEvent.assignment == a).order_by(AssignmentEvent.at))
         return self.render("admin/assignment_history.html", a=a, events=events, names=names)

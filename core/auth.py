@@ -41,6 +41,8 @@ def authenticate(username, password):
     if user is None:
         _dummy_check(password)
         return None, _("Wrong username or password.")
+    if user.locked_by_admin:
+        return None, _("This account is locked by an administrator.")
     if user.locked_until and user.locked_until > now():
         minutes = int((user.locked_until - now()).total_seconds() // 60) + 1
         return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).", m=minutes)

@@ -15,6 +15,12 @@ def init_app(app):
 
     @app.errorhandler(400)
     def bad_request(e):
+        if getattr(e, "description", None) == "value":  # core.security.check_request_values
+            return page(
+                400,
+                _("Bad request"),
+                _("The address or the form holds a value that is not allowed (too long, or a control character)."),
+            )
         return page(400, _("Bad request"), _("The request could not be understood."))
 
     @app.errorhandler(403)
@@ -23,6 +29,10 @@ def init_app(app):
 
     @app.errorhandler(404)
     def not_found(e):
+        return page(404, _("Page not found"), _("This address does not exist."))
+
+    @app.errorhandler(OverflowError)
+    def number_too_large(e):  # a forged id in the address, larger than any database column holds
         return page(404, _("Page not found"), _("This address does not exist."))
 
     @app.errorhandler(500)

@@ -3,6 +3,8 @@
 from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
+import formatting
+
 LANGUAGES = ("vi", "en")
 
 
@@ -18,3 +20,4 @@ def select_locale():
 def init_app(app):
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters.update(formatting.FILTERS)  # numbers, dates and times written one way

@@ -3,7 +3,7 @@
 import collections
 import dataclasses
 
-from models import EnumeratorProfile, EnumeratorUnit, Modes, User
+from models import EnumeratorProfile, EnumeratorUnit, Modes, User, db
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,3 +40,26 @@ def enumerators():
             frozenset(covered[user.id]),
         )
     return out
+
+
+def set_available(user_id, available):
+    """Mark an enumerator back (available) or absent (given no new work until marked back); audited.
+    Returns True when this changed their state."""
+    with db.atomic():
+        profile = EnumeratorProfile.get_or_none(EnumeratorProfile.user == user_id)
+        if profile is None:
+            if available:
+                return False  # without a profile an enumerator is available already
+            EnumeratorProfile(user=user_id, available=False).save(force_insert=True)
+            return True
+        if profile.available == available:
+            return False
+        profile.available = available
+        profile.save()
+        return True
+
+
+def is_absent(user_id):
+    """Whether the enumerator is marked absent."""
+    profile = EnumeratorProfile.get_or_none(EnumeratorProfile.user == user_id)
+    return profile is not None and not profile.available

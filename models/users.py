@@ -1,5 +1,7 @@
 """Users and roles."""
 
+import datetime
+
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +21,7 @@ class Role(BaseModel):
 
 class User(UserMixin, AuditedModel):
     audit_redacted = ("password_hash",)
+    LOCKED_BY_ADMIN = datetime.datetime(9999, 12, 31)  # `locked_until` of an account locked until unlocked
 
     username = CharField(max_length=64, unique=True)
     full_name = CharField(max_length=200)
@@ -41,6 +44,21 @@ class User(UserMixin, AuditedModel):
     @property
     def role_code(self):
         return self.role_id
+
+    @property
+    def locked_by_admin(self):
+        return self.locked_until is not None and self.locked_until >= self.LOCKED_BY_ADMIN
+
+    def lock(self):
+        """Locked until an administrator unlocks it (audited)."""
+        self.locked_until = self.LOCKED_BY_ADMIN
+        self.save()
+
+    def unlock(self):
+        """Unlocked, and the count of failed sign-ins cleared (audited)."""
+        self.locked_until = None
+        self.failed_logins = 0
+        self.save()
 
     def set_password(self, password):
         # scrypt, Werkzeug's default memory-hard KDF

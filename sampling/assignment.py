@@ -5,7 +5,7 @@ import heapq
 
 from peewee import JOIN
 
-from fieldwork import enumerators
+from fieldwork import enumerators, set_available
 from models import (
     Assignment,
     AssignmentActions,
@@ -119,11 +119,13 @@ def _move(a, to_user_id, action, reason):
 
 
 def move_open_work(from_user_id, reason=None):
-    """Spread an absent enumerator's open assignments over suitable colleagues, least loaded first."""
+    """Mark the enumerator absent (no new work until marked back) and spread their open assignments
+    over suitable colleagues, least loaded first."""
     people = {uid: p for uid, p in enumerators().items() if p.available and uid != from_user_id}
     load = collections.Counter(Assignment.open_load())
     moved, stuck = 0, 0
     with db.atomic():
+        set_available(from_user_id, False)
         for a in (
             Assignment.select(Assignment, SampleCase)
             .join(SampleCase)

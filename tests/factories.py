@@ -7,7 +7,20 @@ import random
 
 import pytest
 
-from models import EnumeratorProfile, EnumeratorUnit, Role, Roles, Unit, User
+from models import (
+    AuditRecord,
+    EnumeratorProfile,
+    EnumeratorUnit,
+    ImportRun,
+    JobRun,
+    Period,
+    Procedure,
+    Role,
+    Roles,
+    Unit,
+    UnitLevel,
+    User,
+)
 
 UNITS = {"S01": 160, "S02": 60, "X01": 90, "X02": 12}
 FIELDS = {"1.000001": "Hộ tịch", "1.000003": "Xây dựng", "1.000004": "Lý lịch tư pháp"}
@@ -97,3 +110,57 @@ def allocate(runner):
         return {row["unit"]: row for row in json.loads(result.output)}
 
     return run
+
+
+PUBLIC_ENDPOINTS = {"static", "admin.static"}
+
+
+@pytest.fixture
+def sample_ids(app, users):
+    """One row of each kind the URL map's pages show, by view: what edit and detail pages open."""
+    level = UnitLevel.get(UnitLevel.code == "xa")
+    unit = Unit.create(code="X01", name="UBND xã A", level=level)
+    procedure = Procedure.create(code="1.0001", name="Đăng ký khai sinh")
+    period = Period.create(month="2026-10")
+    done = JobRun.create(kind="import", title="u.csv", actor="admin", role="admin", status="done")
+    run = ImportRun.create(kind="units", filename="u.csv", report="{}", job=done)
+    job = JobRun.create(kind="sampling.draw", title="draw", actor="admin", role="admin")
+
+    audit_id = AuditRecord.select().first().id
+    EnumeratorProfile.create(user=users["enumerator"])
+    return {
+        "enumerators": users["enumerator"].id,
+        "units": unit.id,
+        "procedures": procedure.id,
+        "periods": period.id,
+        "users": users["officer"].id,
+        "audit": audit_id,
+        "cases": 1,
+        "run": run.id,
+        "job": job.id,
+    }
+
+
+@pytest.fixture
+def endpoint_requests(app, sample_ids):
+    """(endpoint, method, url) for every rule of the URL map, on the sample data."""
+    return list(_requests(app, sample_ids))
+
+
+def _requests(app, ids):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        args = {}
+        if "export_type" in rule.arguments:
+            args["export_type"] = "csv"
+        if "run_id" in rule.arguments:
+            args["run_id"] = ids["job"] if rule.endpoint.startswith("jobs.") else ids["run"]
+        if "assignment_id" in rule.arguments:
+            args["assignment_id"] = 999
+        url = rule.build(args)[1]
+        view = rule.endpoint.split(".")[0]
+        if rule.endpoint.endswith(("edit_view", "details_view")):
+            url += f"?id={ids.get(view, 1)}"
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, method, url

@@ -10,7 +10,7 @@ import re
 import pytest
 from peewee import fn
 
-from models import Allocation, Assignment, AssignmentEvent, Period, SampleCase, User
+from models import Allocation, Assignment, AssignmentEvent, EnumeratorProfile, Period, SampleCase, User
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def run_job(page, form, back):
     assert page.locator(".alert-success").count() >= 1, page.locator(".alert").all_inner_texts()
 
 
-def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(
+def test_supervisor_allocates_draws_assigns_reassigns_and_marks_absent_and_back(
     page, live_server, rq_worker, sign_in, demo_month, tmp_path
 ):
     month = demo_month
@@ -87,10 +87,11 @@ def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(
     rows = page.locator("[data-testid=assignment-table] tbody tr")
     assert rows.count() > 0
     workload = page.inner_text("[data-testid=workload]")
-    assert all(name in workload for name in ENUMERATORS), workload
+    people = {u.username: u for u in User.select().where(User.username.in_(ENUMERATORS))}
+    assert all(p.full_name in workload for p in people.values()), workload  # people by name
 
     # Reassign two open assignments of one enumerator to the other.
-    users = {u.username: u.id for u in User.select().where(User.username.in_(ENUMERATORS))}
+    users = {u.username: u.id for u in people.values()}
     boxes = page.locator("[data-testid=assignment-table] input[name=ids]")
     owner_of = {
         int(v): Assignment.get_by_id(int(v)).enumerator_id
@@ -102,7 +103,10 @@ def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(
     assert len(chosen) == 2
     for aid in chosen:
         page.check(f"[data-testid=assignment-table] input[name=ids][value='{aid}']")
-    page.select_option("[data-testid=reassign-form] select[name=to_user]", label=target_name)
+    target = people[target_name]
+    page.select_option(
+        "[data-testid=reassign-form] select[name=to_user]", label=f"{target.full_name} ({target.username})"
+    )
     with page.expect_navigation(url=board):
         page.click("[data-testid=reassign-form] button[type=submit]")
     flash = page.locator(".alert-success")
@@ -124,3 +128,25 @@ def test_supervisor_allocates_draws_assigns_and_reassigns_a_month(
     assigned = Assignment.select().join(SampleCase).where(SampleCase.period == period).count()
     assert issued > 0 and assigned == issued
     assert {a.enumerator_id for a in Assignment.select(Assignment.enumerator)} == set(users.values())
+
+    # Mark one enumerator absent: their open work goes to the other, and they get no new work until
+    # the supervisor marks them back.
+    absent = people[ENUMERATORS[0]]
+    colleague = people[ENUMERATORS[1]]
+    page.select_option("[data-testid=absent-select]", label=f"{absent.full_name} ({absent.username})")
+    with page.expect_navigation(url=board):
+        page.click("[data-testid=mark-absent]")
+    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+    open_of_absent = Assignment.select().where((Assignment.enumerator == absent.id) & (Assignment.status == "open"))
+    assert open_of_absent.count() == 0
+    assert not EnumeratorProfile.get(EnumeratorProfile.user == absent.id).available
+    assert absent.full_name in page.inner_text("[data-testid=absent-list]")
+    assert absent.full_name not in page.inner_text("[data-testid=absent-select]")  # no new work for them
+    assert colleague.full_name in page.inner_text("[data-testid=reassign-form] select[name=to_user]")
+
+    page.select_option("[data-testid=back-select]", label=f"{absent.full_name} ({absent.username})")
+    with page.expect_navigation(url=board):
+        page.click("[data-testid=mark-back]")
+    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+    assert EnumeratorProfile.get(EnumeratorProfile.user == absent.id).available
+    assert page.locator("[data-testid=absent-list]").count() == 0

@@ -10,19 +10,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # package -> the project packages it may import (itself always). Lowest first.
 ALLOWED = {
     "models": set(),
+    "formatting": set(),  # numbers, dates and times as every page writes them
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
-    "importing": {"models", "jobs"},
-    "fieldwork": {"models", "jobs"},
-    "sampling": {"models", "jobs", "fieldwork"},
-    "demo": {"models", "jobs", "importing", "fieldwork", "sampling"},
+    "importing": {"models", "jobs", "formatting"},
+    "fieldwork": {"models", "jobs", "formatting"},
+    "sampling": {"models", "jobs", "formatting", "fieldwork"},
+    "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
     # user interfaces: any domain, never another interface, the host or the demo loader
-    "backoffice": {"models", "jobs", "importing", "fieldwork", "sampling"},
-    "interviewer": {"models", "jobs", "importing", "fieldwork", "sampling"},
-    "public": {"models", "jobs", "importing", "fieldwork", "sampling"},
+    "backoffice": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
+    "interviewer": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
+    "public": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
     # the host wires everything
     "core": {
         "models",
+        "formatting",
         "migrations",
         "jobs",
         "importing",
