@@ -6,7 +6,7 @@ import operator
 
 from flask_babel import gettext as _
 
-from .table import match_columns
+from .table import TOO_LONG, match_columns
 from .values import clean_text, parse_channel, parse_datetime, parse_email, parse_phone
 
 SPEC = {
@@ -79,13 +79,16 @@ class CaseParser:
         if values is None:
             report.reject(line, _("The row is not valid UTF-8 text."))
             return None
+        if values is TOO_LONG:
+            report.reject(line, _("A value of this row is longer than 1,048,576 characters."))
+            return None
         (code, unit_code, procedure_code, channel, received, due, returned, name, phone, email, receiving, handling) = (
             self.pick(values + self.pad)
         )
         try:
             code = clean_text(code, 100)
         except ValueError:
-            report.reject(line, _("Case code is longer than 100 characters."))
+            report.reject(line, _("Case code is longer than 100 characters."), code)
             return None
         if not code:
             report.reject(line, _("Case code is missing."))
@@ -94,7 +97,9 @@ class CaseParser:
         unit_id = self.units.get(unit_code)
         if unit_id is None:
             report.reject(
-                line, _("Unit %(code)s does not exist; import the units first.", code=(unit_code or "—")[:64])
+                line,
+                _("Unit %(code)s does not exist; import the units first.", code=(unit_code or "—")[:64]),
+                unit_code,
             )
             return None
         procedure_code = clean_text(procedure_code, 10_000)
@@ -103,14 +108,15 @@ class CaseParser:
             report.reject(
                 line,
                 _("Procedure %(code)s does not exist; import the procedures first.", code=(procedure_code or "—")[:64]),
+                procedure_code,
             )
             return None
         try:
             channel = parse_channel(channel)
         except ValueError:
-            report.reject(line, _("Unknown submission channel; expected truc_tiep, truc_tuyen or buu_chinh."))
+            report.reject(line, _("Unknown submission channel; expected truc_tiep, truc_tuyen or buu_chinh."), channel)
             return None
-        field = "received_at"
+        field, dates = "received_at", {"received_at": received, "due_at": due, "returned_at": returned}
         try:
             received = parse_datetime(received)
             if received is None:
@@ -122,20 +128,24 @@ class CaseParser:
             returned = parse_datetime(returned)
         except ValueError:
             what = {"received_at": _("received date"), "due_at": _("due date"), "returned_at": _("return date")}
-            report.reject(line, _("Unreadable %(what)s; use dd/mm/yyyy or yyyy-mm-dd.", what=what[field]))
+            report.reject(line, _("Unreadable %(what)s; use dd/mm/yyyy or yyyy-mm-dd.", what=what[field]), dates[field])
             return None
         if returned and returned < received:
-            report.reject(line, _("The result was returned before the dossier was received."))
+            report.reject(
+                line,
+                _("The result was returned before the dossier was received."),
+                f"{dates['returned_at']} < {dates['received_at']}",
+            )
             return None
         try:
-            name = clean_text(name, 300)
+            name = clean_text(name, 300)  # personal: never quoted in the report
             receiving = clean_text(receiving, 200)
             handling = clean_text(handling, 200)
         except ValueError:
             report.reject(line, _("A name is longer than allowed."))
             return None
         try:
-            phone = parse_phone(phone)
+            phone = parse_phone(phone)  # personal: never quoted in the report
         except ValueError:
             phone = None
             report.warn(line, _("Invalid phone number; the case is imported without a phone."))

@@ -39,6 +39,10 @@ def import_command(kind, path, as_json):
         )
     )
     for row in report.rejected:
-        click.echo(_("Rejected, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]))
+        click.echo(_("Rejected, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]) + _quoted(row))
     for row in report.warnings:
-        click.echo(_("Warning, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]))
+        click.echo(_("Warning, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]) + _quoted(row))
+
+
+def _quoted(row):
+    return f" «{row['value']}»" if row.get("value") else ""

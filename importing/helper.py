@@ -26,11 +26,11 @@ class _Notes:
     def __init__(self):
         self.items = []
 
-    def reject(self, line, reason):
-        self.items.append((True, line, str(reason)))
+    def reject(self, line, reason, value=None):
+        self.items.append((True, line, str(reason), value))
 
-    def warn(self, line, reason):
-        self.items.append((False, line, str(reason)))
+    def warn(self, line, reason, value=None):
+        self.items.append((False, line, str(reason), value))
 
     def take(self):
         items, self.items = self.items, []
@@ -125,8 +125,8 @@ def ready_rows_in_helper(table, parse, make, report, on_fraction, context):
             if isinstance(message, BaseException):
                 raise message
             batch, notes, fraction = message
-            for rejected, line, reason in notes:
-                (report.reject if rejected else report.warn)(line, reason)
+            for rejected, line, reason, value in notes:
+                (report.reject if rejected else report.warn)(line, reason, value)
             on_fraction(fraction)
             yield from batch
     finally:

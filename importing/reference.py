@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from models import Procedure, Unit, UnitLevel, db
 
-from .table import match_columns, normalize_header
+from .table import TOO_LONG, match_columns, normalize_header
 from .values import clean_text, parse_flag
 
 UNIT_SPEC = {
@@ -38,10 +38,14 @@ def _clean_rows(table, spec, limits, report, missing):
         if values is None:
             report.reject(line, _("The row is not valid UTF-8 text."))
             continue
+        if values is TOO_LONG:
+            report.reject(line, _("A value of this row is longer than 1,048,576 characters."))
+            continue
         try:
             texts = {field: clean_text(get(values, field), size) for field, size in limits.items()}
         except ValueError:
-            report.reject(line, _("A value is longer than allowed."))
+            long = next((f for f, size in limits.items() if len(" ".join(str(get(values, f)).split())) > size), None)
+            report.reject(line, _("A value is longer than allowed."), get(values, long) if long else None)
             continue
         if not texts["code"] or not texts["name"]:
             report.reject(line, missing)
@@ -77,7 +81,9 @@ def import_units(table, report, progress=None):
         code, name, parent = texts["code"], texts["name"], texts["parent"]
         level_id = levels.get(normalize_header(get(values, "level")))
         if level_id is None:
-            report.reject(line, _("Unknown unit level; expected so, xa, huyen, nganh_doc or tinh."))
+            report.reject(
+                line, _("Unknown unit level; expected so, xa, huyen, nganh_doc or tinh."), get(values, "level")
+            )
             continue
         if code in rows:
             report.warn(line, _("Unit code repeated in the file; this later row is used."))
@@ -90,14 +96,14 @@ def import_units(table, report, progress=None):
     parents.update({code: p for code, (_l, _n, _lv, p) in rows.items()})  # the file overrides the database
     for code, (line, _n, _lv, parent) in list(rows.items()):
         if parent == code or _cycles(code, parents):
-            report.reject(line, _("The parent chain of this unit loops back to itself."))
+            report.reject(line, _("The parent chain of this unit loops back to itself."), code)
             del rows[code]
     changed = True
     while changed:  # a unit whose parent was rejected is rejected too, never attached elsewhere
         changed = False
         for code, (line, _n, _lv, parent) in list(rows.items()):
             if parent and parent not in rows and parent not in stored:
-                report.reject(line, _("Parent unit %(code)s does not exist.", code=parent))
+                report.reject(line, _("Parent unit %(code)s does not exist.", code=parent), parent)
                 del rows[code]
                 changed = True
     with db.atomic():
@@ -157,7 +163,9 @@ def import_procedures(table, report, progress=None):
         try:
             immediate = parse_flag(get(values, "immediate"))
         except ValueError:
-            report.reject(line, _("Unreadable immediate-result flag; use 1/có/x or leave it empty."))
+            report.reject(
+                line, _("Unreadable immediate-result flag; use 1/có/x or leave it empty."), get(values, "immediate")
+            )
             continue
         if code in rows:
             report.warn(line, _("Procedure code repeated in the file; this later row is used."))

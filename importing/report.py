@@ -4,6 +4,21 @@ import dataclasses
 import json
 
 MAX_LISTED = 100_000  # rows listed in a report; the counts stay exact beyond it
+MAX_QUOTED = 120  # characters of an offending value quoted beside its reason
+
+
+def quote(value):
+    """An offending value as the report quotes it: trimmed, at most MAX_QUOTED characters (escaped
+    where it is shown: the pages escape it, the command line prints it as text)."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
+
+
+def _entry(line, reason, value):
+    entry = {"line": line, "reason": str(reason)}
+    if value is not None and str(value).strip():
+        entry["value"] = quote(value)
+    return entry
 
 
 @dataclasses.dataclass
@@ -16,15 +31,17 @@ class ImportReport:
     rejected_total: int = 0
     warnings_total: int = 0
 
-    def reject(self, line, reason):
+    def reject(self, line, reason, value=None):
+        """Row `line` is not imported, for `reason`; `value` is the offending value, quoted beside it
+        (never a personal one: names, phones and e-mails are not quoted)."""
         self.rejected_total += 1
         if len(self.rejected) < MAX_LISTED:
-            self.rejected.append({"line": line, "reason": str(reason)})
+            self.rejected.append(_entry(line, reason, value))
 
-    def warn(self, line, reason):
+    def warn(self, line, reason, value=None):
         self.warnings_total += 1
         if len(self.warnings) < MAX_LISTED:
-            self.warnings.append({"line": line, "reason": str(reason)})
+            self.warnings.append(_entry(line, reason, value))
 
     @property
     def processed(self):

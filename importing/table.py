@@ -10,7 +10,9 @@ import unicodedata
 
 from flask_babel import gettext as _
 
-csv.field_size_limit(1 << 20)
+FIELD_LIMIT = 1 << 20  # characters of one CSV field; a row with a longer one is rejected
+csv.field_size_limit(FIELD_LIMIT)
+TOO_LONG = ("<a field longer than the limit>",)  # yielded by rows() instead of a row's values
 
 
 class ImportRefused(Exception):
@@ -100,11 +102,20 @@ class CsvTable:
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
 
     def rows(self):
-        """Yield (line, values), where line counts the header line as 1."""
+        """Yield (line, values), where line counts the header line as 1; values is None for a row that
+        is not text, TOO_LONG for a row with a field over FIELD_LIMIT characters."""
         reader = self._reader
         consumed = 0
-        for values in reader:
+        while True:
             first_line = consumed + 2  # the record's first line, after the header
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # a field over the limit: the reader goes on with the next line
+                consumed = reader.line_num
+                yield first_line, TOO_LONG
+                continue
             consumed = reader.line_num
             joined = "".join(values)
             if joined.strip():

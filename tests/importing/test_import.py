@@ -315,3 +315,39 @@ def test_long_codes_and_nul_bytes_reject_only_their_row(runner, reference_data, 
     _, report = run_json(runner, "cases", str(path))
     assert report["created"] == 1501
     assert [r["line"] for r in report["rejected"]] == [1502, 1503]
+
+
+def test_a_field_over_a_megabyte_rejects_its_row_with_its_line(runner, reference_data, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n"
+        "L-1,X01,1.000001,truc_tiep,01/10/2026,Lê Văn A\n"
+        f"L-2,X01,1.000001,truc_tiep,01/10/2026,{'x' * (1 << 20 | 5)}\n"
+        "L-3,X01,1.000001,truc_tiep,01/10/2026,Trần Thị B\n",
+        encoding="utf-8",
+    )
+    result, report = run_json(runner, "cases", str(path))
+    assert result.exit_code == 0
+    assert report["created"] == 2
+    [rejected] = report["rejected"]
+    assert rejected["line"] == 3 and "1.048.576 ký tự" in rejected["reason"]
+    assert sorted(c.code for c in Case.select()) == ["L-1", "L-3"]
+
+
+def test_a_rejected_row_quotes_its_offending_value_but_never_personal_data(app, runner, reference_data, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten,so_dien_thoai\n"
+        "Q-1,X01,1.000001,qua_zalo,01/10/2026,,\n"
+        "Q-2,X01,1.000001,truc_tiep,31/02/2026,,\n"
+        "Q-3,<script>alert(1)</script>,1.000001,truc_tiep,01/10/2026,,\n"
+        "Q-4,X01,1.000001,truc_tiep,01/10/2026,Nguyễn Văn Bí Mật,0123\n",
+        encoding="utf-8",
+    )
+    _, report = run_json(runner, "cases", str(path))
+    quoted = {r["line"]: r.get("value") for r in report["rejected"]}
+    assert quoted == {2: "qua_zalo", 3: "31/02/2026", 4: "<script>alert(1)</script>"}
+    [warning] = report["warnings"]  # the invalid phone: imported without it, and not quoted
+    assert warning["line"] == 5 and "value" not in warning
+    text = runner.invoke(args=["import", "cases", str(path)]).output
+    assert "«qua_zalo»" in text and "0123" not in text and "Bí Mật" not in text

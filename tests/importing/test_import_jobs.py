@@ -32,7 +32,7 @@ def test_upload_runs_as_a_job_and_shows_its_report(app, client, users, auth, fix
     page = client.get(f"/admin/imports/{run.id}").get_data(as_text=True)
     assert 'data-testid="import-report"' in page
     for line in (6, 7, 8, 9):
-        assert f"<td>{line}</td>" in page
+        assert f"<td>{line}</td>" in page  # line numbers
     assert Case.select().count() == 6 and Unit.select().count() == 6
     assert os.listdir(app.config["UPLOAD_FOLDER"]) == []  # personal data is not kept on disk
 
@@ -92,3 +92,16 @@ def test_with_the_queue_unreachable_an_upload_says_so_and_changes_nothing(make_a
     assert "alert-danger" in page or "alert-error" in page
     assert ImportRun.select().count() == 0 and JobRun.select().count() == 0
     assert os.listdir(app.config["UPLOAD_FOLDER"]) == []
+
+
+def test_the_report_page_quotes_offending_values_escaped(app, client, users, auth, fixture_file, work_jobs):
+    auth.login("officer")
+    for kind in ("units", "procedures"):
+        with open(fixture_file(f"{kind}.csv"), "rb") as f:
+            upload(client, kind, f"{kind}.csv", f.read())
+    data = "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan\nE-1,<b>X9</b>,1.000001,truc_tiep,01/10/2026\n"
+    upload(client, "cases", "cases.csv", data.encode())
+    work_jobs()
+    run = ImportRun.select().order_by(ImportRun.id.desc()).first()
+    page = client.get(f"/admin/imports/{run.id}").get_data(as_text=True)
+    assert "<code>&lt;b&gt;X9&lt;/b&gt;</code>" in page and "<b>X9</b>" not in page
