@@ -8,7 +8,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from models import AuditRecord, Case, EnumeratorProfile, EnumeratorUnit, Period, Procedure, Unit, User
+from models import AuditRecord, Case, EnumeratorProfile, EnumeratorUnit, Period, Procedure, SecurityEvent, Unit, User
 
 from .audit import AuditView
 from .base import HomeView
@@ -17,6 +17,7 @@ from .imports import ImportView
 from .jobs import JobView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .sampling import AssignmentBoardView, SamplingView
+from .security_log import SecurityLogView
 
 # Our corrections of Flask-Admin's own Vietnamese ("50 mặt hàng" for 50 rows a page, "hồ sơ" for a
 # record where a hồ sơ is a dossier…), in translations/vi/LC_MESSAGES/admin.po.
@@ -65,4 +66,5 @@ def init_app(app):
     system = _l("System")
     admin.add_view(UserView(User, name=_l("Users"), category=system, endpoint="users"))
     admin.add_view(AuditView(AuditRecord, name=_l("Audit trail"), category=system, endpoint="audit"))
+    admin.add_view(SecurityLogView(SecurityEvent, name=_l("Security log"), category=system, endpoint="security"))
     return admin

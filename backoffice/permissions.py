@@ -14,6 +14,7 @@ VIEWS = {
     "imports": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER, SUPERVISOR}),
     "users": ({ADMIN}, {ADMIN}),
     "audit": ({ADMIN, AUDITOR}, set()),
+    "security": ({ADMIN, AUDITOR}, set()),
     "sampling": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR}),
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER}, set()),

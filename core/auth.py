@@ -11,6 +11,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from models import User, audit, db, now
+from models import security as security_log
 
 from .security import is_safe_next
 
@@ -35,41 +36,42 @@ def _dummy_check(password):
 
 
 def authenticate(username, password):
-    """Return (user, error message). Locks the account after too many failures."""
+    """Return (user, error message). Locks the account after too many failures. Every attempt goes
+    to the security log (models.security), not to the audit trail of data changes."""
     cfg = current_app.config
+    address = request.remote_addr if has_request_context() else None
     user = User.get_or_none(User.username == username.strip())
     if user is None:
         _dummy_check(password)
+        security_log.record_failed_sign_in(username.strip(), None, address)
         return None, _("Wrong username or password.")
     if user.locked_by_admin:
+        security_log.record_failed_sign_in(user.username, user, address)
         return None, _("This account is locked by an administrator.")
     if user.locked_until and user.locked_until > now():
+        security_log.record_failed_sign_in(user.username, user, address)
         minutes = int((user.locked_until - now()).total_seconds() // 60) + 1
         return None, _("Too many failed attempts. This account is locked for %(m)d more minute(s).", m=minutes)
     if not user.check_password(password):
-        with db.atomic(), audit.acting_as(user.username, user.role_id, "web"):
+        with db.atomic():
             # Counted on the row locked for this transaction: parallel attempts cannot overwrite each other.
             fresh = User.locked(user.id)
-            fresh.failed_logins += 1
-            locking = fresh.failed_logins >= cfg["LOGIN_MAX_FAILURES"]
-            if locking:
-                fresh.locked_until = now() + datetime.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-                fresh.failed_logins = 0
-            fresh.save()
-            audit.record_many([("login_failed", "user", str(user.id), None, {"failed_logins": fresh.failed_logins})])
-            if locking:
-                return None, _(
-                    "Too many failed attempts. This account is locked for %(m)d more minute(s).",
-                    m=cfg["LOGIN_LOCK_MINUTES"],
-                )
+            failures = fresh.failed_logins + 1
+            locked_until = None
+            if failures >= cfg["LOGIN_MAX_FAILURES"]:
+                locked_until = now() + datetime.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+                failures = 0
+            security_log.record_failed_sign_in(user.username, user, address, failures, locked_until)
+        if locked_until:
+            return None, _(
+                "Too many failed attempts. This account is locked for %(m)d more minute(s).",
+                m=cfg["LOGIN_LOCK_MINUTES"],
+            )
         return None, _("Wrong username or password.")
     if not user.active:
+        security_log.record_failed_sign_in(user.username, user, address)
         return None, _("This account is disabled.")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now()
-    with audit.acting_as(user.username, user.role_id, "web"):
-        user.save()
+    security_log.record_sign_in(user, address)
     return user, None
 
 
@@ -92,6 +94,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        security_log.record_sign_out(current_user, request.remote_addr)
     logout_user()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -11,6 +11,7 @@ from .jobs import JobRun
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
 from .sampling import Allocation, SampleCase
+from .security import SecurityEvent
 from .users import Role, User
 from .vocabulary import (
     AssignmentActions,
@@ -23,6 +24,7 @@ from .vocabulary import (
     PeriodStatus,
     Roles,
     SampleStatus,
+    SecurityEvents,
 )
 
 ALL_MODELS = [
@@ -43,6 +45,7 @@ ALL_MODELS = [
     EnumeratorUnit,
     Assignment,
     AssignmentEvent,
+    SecurityEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -65,6 +68,7 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "JobKinds",
     "JobStatus",
     "Modes",
+    "SecurityEvents",
     "PeriodStatus",
     "Roles",
     "SampleStatus",

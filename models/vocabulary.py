@@ -112,3 +112,13 @@ class Dispositions:
         if code.startswith("4."):
             return "NE"
         return None
+
+
+class SecurityEvents:
+    """What the security log records (models.security)."""
+
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    LOCKED_OUT = "locked_out"
+    ALL = (SIGN_IN, SIGN_OUT, SIGN_IN_FAILED, LOCKED_OUT)

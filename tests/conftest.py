@@ -39,6 +39,7 @@ DATA_TABLES = [
     "enumerator_unit",
     "assignment",
     "assignment_event",
+    "security_event",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

@@ -108,3 +108,37 @@ def test_parallel_failures_still_lock_the_account(app, users):
         t.join()
     assert errors == []
     assert User.get(User.username == "officer").locked_until is not None
+
+
+def test_sign_ins_go_to_the_security_log_not_the_audit_trail(app, users, auth, client):
+    from models import AuditRecord, SecurityEvent, SecurityEvents
+
+    before = AuditRecord.select().count()
+    auth.login("officer", password="wrong-password-1")
+    auth.login("nobody-by-that-name", password="whatever-it-is")
+    assert auth.login("officer").status_code == 302
+    auth.logout()
+    events = [(e.event, e.username) for e in SecurityEvent.select().order_by(SecurityEvent.id)]
+    assert events == [
+        (SecurityEvents.SIGN_IN_FAILED, "officer"),
+        (SecurityEvents.SIGN_IN_FAILED, "nobody-by-that-name"),
+        (SecurityEvents.SIGN_IN, "officer"),
+        (SecurityEvents.SIGN_OUT, "officer"),
+    ]
+    assert AuditRecord.select().count() == before  # no "update user last_login_at" burying the real changes
+    assert User.get(User.username == "officer").last_login_at is not None
+
+
+def test_a_lock_out_is_logged_and_the_log_is_for_admins_and_auditors(app, users, auth, client):
+    from models import SecurityEvent, SecurityEvents
+
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        auth.login("officer", password="wrong-password-1")
+    assert SecurityEvent.select().where(SecurityEvent.event == SecurityEvents.LOCKED_OUT).count() == 1
+    for role, status in (("auditor", 200), ("admin", 200), ("supervisor", 403)):
+        other = app.test_client()
+        auth.login(role, client=other)
+        page = other.get("/admin/security/")
+        assert page.status_code == status, role
+        if status == 200:
+            assert "Bị khóa sau nhiều lần đăng nhập sai" in page.get_data(as_text=True)

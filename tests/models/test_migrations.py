@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "assignment",
     "assignment_event",
     "job_run",
+    "security_event",
 }
 
 
@@ -33,7 +34,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
     database = connect_database(empty_database(backend))
     assert database.get_tables() == []
     applied = migrations.upgrade(database)
-    assert applied == ["0001_initial", "0002_sampling", "0003_job_runs"]
+    assert applied == ["0001_initial", "0002_sampling", "0003_job_runs", "0004_security_log"]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
     roles = {r[0] for r in database.execute_sql("SELECT code FROM role").fetchall()}
