@@ -2,10 +2,74 @@
 
 import json
 
+from flask import g
+from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from .base import SecureModelView
+from formatting import moment
+from models import AuditRecord, Case, Period, Procedure, Role, Unit, User
+
+from .base import DayRangeFilter, SecureModelView
+
+
+def action_names():
+    return {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "login_failed": _("Failed sign-in")}
+
+
+def object_names():
+    """The audited tables as users know them."""
+    return {
+        "case": _("Case"),
+        "contact": _("Applicant's contact"),
+        "unit": _("Unit"),
+        "unit_level": _("Unit level"),
+        "procedure": _("Procedure"),
+        "period": _("Survey period"),
+        "user": _("User"),
+        "allocation": _("Quota"),
+        "sample_case": _("Sampled case"),
+        "enumerator_profile": _("Enumerator profile"),
+        "enumerator_unit": _("Unit covered face to face"),
+        "assignment": _("Assignment"),
+        "assignment_event": _("Assignment history"),
+        "import_run": _("Import"),
+    }
+
+
+def source_names():
+    return {"web": _("Web"), "cli": _("Command line"), "job": _("Background job")}
+
+
+# How a row of each table is named beside its id: (model, the column that names it)
+NAMED_BY = {
+    "case": (Case, Case.code),
+    "contact": (Case, Case.code),
+    "unit": (Unit, Unit.name),
+    "procedure": (Procedure, Procedure.name),
+    "period": (Period, Period.month),
+    "user": (User, User.full_name),
+}
+
+
+def _names_of(records):
+    """{(model, object id): name} of the records' objects, read once per page."""
+    wanted = {}
+    for r in records:
+        if r.model in NAMED_BY and r.object_id and r.object_id.isdigit():
+            wanted.setdefault(r.model, set()).add(int(r.object_id))
+    names = {}
+    for table, ids in wanted.items():
+        model, column = NAMED_BY[table]
+        for pk, name in model.select(model.id, column).where(model.id.in_(list(ids))).tuples():
+            names[(table, str(pk))] = name
+    return names
+
+
+def _object(view, context, model, name):
+    label = g.get("audit_names", {}).get((model.model, model.object_id))
+    return f"{model.object_id} · {label}" if label else (model.object_id or "")
 
 
 def _json(view, context, model, name):
@@ -48,5 +112,40 @@ class AuditView(SecureModelView):
     }
     column_default_sort = ("seq", True)
     column_sortable_list = ("seq",)
-    column_filters = ("actor", "action", "model", "object_id", "source")
-    column_formatters_detail = {"before": _json, "after": _json}
+    column_formatters = {
+        "at": lambda v, c, m, n: moment(m.at),
+        "action": lambda v, c, m, n: action_names().get(m.action, m.action),
+        "model": lambda v, c, m, n: object_names().get(m.model, m.model),
+        "source": lambda v, c, m, n: source_names().get(m.source, m.source),
+        "role": lambda v, c, m, n: g.setdefault("role_names", dict(Role.select(Role.code, Role.name).tuples())).get(
+            m.role, m.role
+        ),
+        "object_id": _object,
+    }
+    column_formatters_detail = {**column_formatters, "before": _json, "after": _json}
+
+    @property
+    def column_filters(self):
+        return [
+            DayRangeFilter(AuditRecord.at, _l("Date")),
+            FilterLike(AuditRecord.actor, _l("User")),
+            FilterEqual(
+                AuditRecord.model, _l("Object"), options=lambda: sorted(object_names().items(), key=lambda i: i[1])
+            ),
+            FilterEqual(AuditRecord.action, _l("Action"), options=lambda: list(action_names().items())),
+            FilterEqual(AuditRecord.object_id, _l("Object id")),
+            FilterEqual(AuditRecord.source, _l("Source"), options=lambda: list(source_names().items())),
+        ]
+
+    def get_list(self, *args, **kwargs):
+        count, records = super().get_list(*args, **kwargs)
+        if records is not None:
+            records = list(records)
+            g.audit_names = _names_of(records)
+        return count, records
+
+    def get_one(self, id):
+        record = super().get_one(id)
+        if record is not None:
+            g.audit_names = _names_of([record])
+        return record

@@ -1,10 +1,12 @@
 """Role-gated base views: anonymous users go to the login page, other roles get 403."""
 
+import datetime
+
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import Translations
 from flask_admin.contrib.peewee import ModelView
-from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.contrib.peewee.filters import DateBetweenFilter, FilterEqual
 from flask_admin.model.base import ViewArgs
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -76,6 +78,15 @@ class LiveFilterEqual(LiveOptions, FilterEqual):
 
     def validate(self, value):
         return str(value).isdigit()
+
+
+class DayRangeFilter(DateBetweenFilter):
+    """A range of days on a date-and-time column: from the first day's start to the last day's end
+    (Flask-Admin's filter would stop at midnight of the last day)."""
+
+    def apply(self, query, value):
+        start, end = value
+        return query.filter((self.column >= start) & (self.column < end + datetime.timedelta(days=1)))
 
 
 class AdminForm(FlaskForm):

@@ -1,14 +1,14 @@
 """The security log (sign-ins, sign-outs, failed sign-ins, lock-outs), read-only, for administrators and
 auditors."""
 
-from flask_admin.contrib.peewee.filters import DateBetweenFilter, FilterEqual
+from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from formatting import moment
 from models import SecurityEvent, SecurityEvents
 
-from .base import SecureModelView
+from .base import DayRangeFilter, SecureModelView
 
 
 def event_names():
@@ -39,5 +39,5 @@ class SecurityLogView(SecureModelView):
             FilterEqual(
                 SecurityEvent.event, _l("Event"), options=lambda: [(e, event_names()[e]) for e in SecurityEvents.ALL]
             ),
-            DateBetweenFilter(SecurityEvent.at, _l("Date")),
+            DayRangeFilter(SecurityEvent.at, _l("Date")),
         ]

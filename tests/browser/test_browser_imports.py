@@ -24,6 +24,7 @@ MENUS = {
         "procedures",
         "users",
         "audit",
+        "security",
         "jobs",
     },
     "supervisor": {
@@ -39,7 +40,7 @@ MENUS = {
         "jobs",
     },
     "officer": {"cases", "imports", "periods", "sampling", "units", "procedures"},
-    "auditor": {"cases", "audit"},
+    "auditor": {"cases", "audit", "security"},
 }
 JOB_TIMEOUT = 30_000  # ms
 

@@ -1,0 +1,45 @@
+"""The auditor's trail speaks their language: actions, roles and object types in words, objects named
+as users know them beside their id, and filters by date, person, object type and action."""
+
+import datetime
+import json
+import re
+
+from models import AuditRecord, Unit, UnitLevel
+
+
+def test_the_trail_names_actions_objects_and_people_in_words(app, auth, users, client):
+    level = UnitLevel.get(UnitLevel.code == "xa")
+    unit = Unit.create(code="X07", name="UBND xã Bảy", level=level)
+    auth.login("auditor")
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert f"{unit.id} · UBND xã Bảy" in page
+    assert "Tạo mới" in page or "Đã tạo" in page
+    assert ">unit<" not in page and ">create<" not in page
+
+
+def test_the_trail_is_filtered_by_date_range(app, auth, users, client):
+    level = UnitLevel.get(UnitLevel.code == "xa")
+    Unit.create(code="X08", name="UBND xã Tám", level=level)
+    auth.login("auditor")
+    today = datetime.date.today()
+    index = _filter_index(client, "Ngày")
+    span = f"{today:%Y-%m-%d} to {today:%Y-%m-%d}"
+    page = client.get("/admin/audit/", query_string={f"flt0_{index}": span}).get_data(as_text=True)
+    assert "UBND xã Tám" in page
+    past = f"{today.year - 1}-01-01 to {today.year - 1}-01-31"
+    page = client.get("/admin/audit/", query_string={f"flt0_{index}": past}).get_data(as_text=True)
+    assert "UBND xã Tám" not in page
+    assert AuditRecord.select().count() > 0
+
+
+def _filter_index(client, label):
+    """The URL index of the list's filter called `label` (as Flask-Admin numbers them)."""
+    html = client.get("/admin/audit/").get_data(as_text=True)
+    groups = re.search(r'id="filter-groups-data"[^>]*>(.*?)</', html, re.S).group(1)
+    data = json.loads(groups.replace("&#34;", '"').replace("&quot;", '"'))
+    for name, filters in data.items():
+        for f in filters:
+            if name == label:
+                return f["index"]
+    raise AssertionError(f"no filter {label}: {list(data)}")
