@@ -15,7 +15,13 @@ from .base import DayRangeFilter, SecureModelView
 
 
 def action_names():
-    return {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted"), "login_failed": _("Failed sign-in")}
+    return {
+        "create": _("Created"),
+        "update": _("Changed"),
+        "delete": _("Deleted"),
+        "export": _("Exported"),
+        "login_failed": _("Failed sign-in"),
+    }
 
 
 def object_names():

@@ -57,7 +57,7 @@ EXPECTED = {
     "jobs.status": {**only(("admin", "supervisor")), "officer": 404},
 }
 for prefix, spec in {
-    "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False),
+    "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False, export=True),
     "units": model_view(READ_REF, WRITE_REF),
     "procedures": model_view(READ_REF, WRITE_REF),
     "periods": model_view(READ_REF, READ_REF),
