@@ -2,16 +2,18 @@
 
 import json
 
-from flask import g
+from flask import g, url_for
+from flask_admin import expose
 from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from formatting import moment
-from models import AuditRecord, Case, Period, Procedure, Role, Unit, User
+from models import AuditRecord, Case, JobKinds, Period, Procedure, Role, Unit, User
 
 from .base import DayRangeFilter, SecureModelView
+from .jobs import follow, start
 
 
 def action_names():
@@ -142,6 +144,15 @@ class AuditView(SecureModelView):
             FilterEqual(AuditRecord.object_id, _l("Object id")),
             FilterEqual(AuditRecord.source, _l("Source"), options=lambda: list(source_names().items())),
         ]
+
+    list_template = "admin/audit_list.html"
+
+    @expose("/verify", methods=["POST"])
+    def verify(self):
+        """Walk the whole chain as a job; its page shows whether it is whole or its first broken record."""
+        back = url_for(".index_view")
+        run = start(JobKinds.AUDIT_VERIFY, {}, title=_("Verification of the audit chain"), return_to=back)
+        return follow(run, back)
 
     def get_list(self, *args, **kwargs):
         count, records = super().get_list(*args, **kwargs)

@@ -26,6 +26,7 @@ KIND_LABELS = {
     JobKinds.SAMPLING_RELEASE: _l("Release of reserve"),
     JobKinds.SAMPLING_ASSIGN: _l("Assignment"),
     JobKinds.SAMPLING_PROPOSE_RELEASES: _l("Daily reserve proposals"),
+    JobKinds.AUDIT_VERIFY: _l("Verification of the audit chain"),
 }
 SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
 
@@ -83,7 +84,8 @@ class JobView(SecureBaseView):
     def show(self, run_id):
         run = self._run(run_id)
         if run.finished and request.args.get("stay") is None:
-            flash(run.message or "", "success" if run.ok else "error")
+            good = run.ok and run.summary_dict().get("whole", True)  # a verification may find a broken chain
+            flash(run.message or "", "success" if good else "error")
             return redirect(run.return_to or url_for(".index"))
         return self.render("admin/job.html", run=run, statuses=STATUS_LABELS, kinds=KIND_LABELS)
 

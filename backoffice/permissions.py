@@ -17,7 +17,7 @@ VIEWS = {
     "security": ({ADMIN, AUDITOR}, set()),
     "sampling": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR}),
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
-    "jobs": ({ADMIN, SUPERVISOR, OFFICER}, set()),
+    "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
 }
 
 

@@ -4,9 +4,9 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext as _
 
 import migrations
+from jobs.audit_check import describe as describe_chain
 from models import Role, Roles, User, audit, db
 
 from . import serve
@@ -28,22 +28,9 @@ def audit_verify():
     """Check the hash chain; exit 1 at the first broken or missing record."""
     ok, count, problem = audit.verify()
     if ok:
-        click.echo(_("Audit trail intact: %(n)d records.", n=count))
+        click.echo(describe_chain(ok, count, problem))
         return
-    messages = {
-        "missing": _(
-            "record %(seq)d is missing (the next one found is %(other)d)", seq=problem.seq, other=problem.other or 0
-        ),
-        "unlinked": _(
-            "record %(seq)d does not follow record %(other)d: the chain is broken",
-            seq=problem.seq,
-            other=problem.other or 0,
-        ),
-        "altered": _("record %(seq)d was altered: its hash does not match its content", seq=problem.seq),
-    }
-    click.echo(
-        _("Audit trail BROKEN after %(n)d good records: %(problem)s", n=count, problem=messages[problem.kind]), err=True
-    )
+    click.echo(describe_chain(ok, count, problem), err=True)
     sys.exit(1)
 
 

@@ -4,7 +4,7 @@ one runner that records its state and progress; domains declare their jobs with 
 
 import os
 
-from . import cli, sweeper
+from . import audit_check, cli, sweeper
 from .queue import QueueUnavailable, start
 from .registry import recurring, task
 from .runner import JobContext
@@ -14,7 +14,7 @@ DEFAULTS = {
     "JOB_LOST_AFTER_SECONDS": 40,  # a running job not refreshed for this long has lost its worker
 }
 
-__all__ = ["JobContext", "QueueUnavailable", "init_app", "recurring", "start", "task", "sweeper"]
+__all__ = ["JobContext", "QueueUnavailable", "audit_check", "init_app", "recurring", "start", "task", "sweeper"]
 
 
 def init_app(app):

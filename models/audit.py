@@ -272,11 +272,15 @@ def record_event(action, model, object_id=None, detail=None):
 Problem = collections.namedtuple("Problem", "kind seq other")  # kind: missing, unlinked, altered
 
 
-def verify(batch=5000):
-    """Walk the chain; return (ok, count of good records, the first Problem or None)."""
+def verify(batch=5000, progress=None):
+    """Walk the chain; return (ok, count of good records, the first Problem or None). `progress`, if
+    given, is called with the share of the chain walked after each batch."""
     prev_seq, prev_hash, count = 0, GENESIS, 0
     last_seq = 0
+    top = AuditRecord.select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).scalar() or 0 if progress else 0
     while True:
+        if progress and top:
+            progress(min(last_seq / top, 1.0))
         chunk = list(AuditRecord.select().where(AuditRecord.seq > last_seq).order_by(AuditRecord.seq).limit(batch))
         if not chunk:
             return True, count, None

@@ -69,6 +69,7 @@ class JobKinds:
     SAMPLING_ASSIGN = "sampling.assign"
     SAMPLING_PROPOSE_RELEASES = "sampling.propose_releases"  # daily, scheduled
     JOBS_SWEEP = "jobs.sweep"  # every minute or so, scheduled
+    AUDIT_VERIFY = "audit.verify"  # the audit chain walked from the web
 
 
 class Dispositions:

@@ -52,9 +52,10 @@ EXPECTED = {
     "assignments.mark_back": only(("admin", "supervisor"), ok=302),
     "assignments.history": only(("admin", "supervisor"), ok=404),  # no such assignment
     # the jobs list is for admins and supervisors (officers are sent home); a job for them and its starter
-    "jobs.index": {**only(("admin", "supervisor")), "officer": 302},
-    "jobs.show": {**only(("admin", "supervisor")), "officer": 404},  # started by someone else
-    "jobs.status": {**only(("admin", "supervisor")), "officer": 404},
+    "jobs.index": {**only(("admin", "supervisor")), "officer": 302, "auditor": 302},
+    "jobs.show": {**only(("admin", "supervisor")), "officer": 404, "auditor": 404},  # started by someone else
+    "jobs.status": {**only(("admin", "supervisor")), "officer": 404, "auditor": 404},
+    "audit.verify": only(("admin", "auditor"), ok=302),  # to the verification job's page
 }
 for prefix, spec in {
     "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False, export=True),
