@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from models import AuditRecord, Case, EnumeratorProfile, EnumeratorUnit, Period, Procedure, SecurityEvent, Unit, User
 
 from .audit import AuditView
-from .base import HomeView
 from .cases import CaseView
+from .home import HomeView
 from .imports import ImportView
 from .jobs import JobView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView

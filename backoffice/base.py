@@ -3,7 +3,7 @@
 import datetime
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin import BaseView, expose
 from flask_admin.babel import Translations
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import DateBetweenFilter, FilterEqual
@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from peewee import IntegrityError
 
-from models import Case, Contact, ImportRun, Procedure, Unit, audit, db
+from models import audit, db
 
 from . import permissions
 
@@ -207,28 +207,3 @@ class SecureModelView(RoleGate, ModelView):
 
 class SecureBaseView(RoleGate, BaseView):
     pass
-
-
-class HomeView(AdminIndexView):
-    """The back-office home: a summary of what is in the database."""
-
-    def is_accessible(self):
-        return current_user.is_authenticated
-
-    def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-    @expose("/")
-    def index(self):
-        if _role() not in permissions.BACKOFFICE:
-            return redirect(url_for("interviewer.home"))
-        counts = {
-            "units": Unit.select().count(),
-            "procedures": Procedure.select().count(),
-            "cases": Case.select().count() if permissions.can_read(_role(), "cases") else None,
-            "contacts": Contact.select().count() if permissions.can_read(_role(), "cases") else None,
-        }
-        recent = []
-        if permissions.can_read(_role(), "imports"):
-            recent = list(ImportRun.recent(5))
-        return self.render("admin/home.html", counts=counts, recent=recent)

@@ -135,3 +135,19 @@ def test_a_forged_unit_filter_value_is_ignored(client, users, runner, reference_
     response = client.get("/admin/cases/?flt0_0=abc")
     assert response.status_code == 200
     assert len(_codes(response.get_data(as_text=True))) == 6
+
+
+def test_each_roles_home_shows_what_needs_its_attention_now(app, auth, users, client, month_data):
+    from models import Period
+
+    Period.create(month="2026-10")
+    pages = {}
+    for role in ("supervisor", "officer", "auditor", "admin"):
+        other = app.test_client()
+        auth.login(role, client=other)
+        pages[role] = other.get("/admin/").get_data(as_text=True)
+    assert "Tháng 2026-10: chưa phân bổ chỉ tiêu" in pages["supervisor"] and "Phân bổ" in pages["supervisor"]
+    assert "Tháng 2026-10" in pages["officer"]
+    assert "Chuỗi nhật ký chưa được kiểm tra" in pages["auditor"] and "Thay đổi gần đây" in pages["auditor"]
+    assert "Tác vụ và tài khoản" in pages["admin"]
+    assert "Chuỗi nhật ký" not in pages["supervisor"] and "Tác vụ và tài khoản" not in pages["officer"]
