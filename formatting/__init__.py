@@ -26,37 +26,33 @@ def percent(value, digits=1):
 
 
 def date(value):
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = _parse(value)
-        if isinstance(value, str):
-            return value
-    if isinstance(value, datetime.datetime):
-        value = value.date()
+    """A date as dd/mm/yyyy (of a date and time, its day); empty for None; other text as it is."""
+    value = _value(value)
+    if not isinstance(value, (datetime.date, datetime.datetime)):
+        return value
     return value.strftime("%d/%m/%Y")
 
 
 def moment(value):
     """A date and time to the minute; a date, or a time of exactly midnight (how a value given as a date
     alone is stored, e.g. a due date `15/10/2026`), as the date alone."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = _parse(value)
-        if isinstance(value, str):
-            return value
+    value = _value(value)
     if not isinstance(value, datetime.datetime) or value.time() == datetime.time(0):
         return date(value)
     return value.strftime("%d/%m/%Y %H:%M")
 
 
-def _parse(text):
-    """A stored date or time as text (the audit trail's) -> datetime or date; the text itself if not one."""
-    try:
-        return datetime.datetime.fromisoformat(text.strip())
-    except ValueError:
-        return text
+def _value(value):
+    """ "" for None or empty; a stored date or time as text (the audit trail's) -> datetime; other text
+    as it is; dates and times as they are."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
 
 
 FILTERS = {"number": number, "percent": percent, "date": date, "moment": moment}  # the host's Jinja filters

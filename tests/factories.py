@@ -20,6 +20,8 @@ from models import (
     Unit,
     UnitLevel,
     User,
+    db,
+    is_postgres,
 )
 
 UNITS = {"S01": 160, "S02": 60, "X01": 90, "X02": 12}
@@ -164,3 +166,19 @@ def _requests(app, ids):
             url += f"?id={ids.get(view, 1)}"
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule.endpoint, method, url
+
+
+@pytest.fixture
+def tamper():
+    """tamper(sql): change the audit table behind the app's back, as a database superuser could."""
+
+    def run(sql):
+        with db.atomic():
+            if is_postgres():
+                db.execute_sql("SET LOCAL session_replication_role = replica")
+            else:
+                db.execute_sql("DROP TRIGGER IF EXISTS audit_record_no_update")
+                db.execute_sql("DROP TRIGGER IF EXISTS audit_record_no_delete")
+            db.execute_sql(sql)
+
+    return run

@@ -5,7 +5,7 @@ import datetime
 import json
 import re
 
-from models import AuditRecord, JobRun, Unit, UnitLevel, db, is_postgres
+from models import AuditRecord, JobRun, Unit, UnitLevel
 
 
 def test_the_trail_names_actions_objects_and_people_in_words(app, auth, users, client):
@@ -45,18 +45,8 @@ def _filter_index(client, label):
     raise AssertionError(f"no filter {label}: {list(data)}")
 
 
-def _tamper(sql):
-    """Change the audit table behind the app's back, as a database superuser could."""
-    with db.atomic():
-        if is_postgres():
-            db.execute_sql("SET LOCAL session_replication_role = replica")
-        else:
-            db.execute_sql("DROP TRIGGER IF EXISTS audit_record_no_update")
-        db.execute_sql(sql)
-
-
 def test_an_auditor_verifies_the_chain_from_the_web_and_sees_the_first_broken_record(
-    app, auth, users, client, work_jobs
+    app, auth, users, client, work_jobs, tamper
 ):
     level = UnitLevel.get(UnitLevel.code == "xa")
     for i in range(3):
@@ -72,7 +62,7 @@ def test_an_auditor_verifies_the_chain_from_the_web_and_sees_the_first_broken_re
     assert JobRun.get_by_id(run.id).summary_dict()["whole"] is True
 
     target = AuditRecord.select().order_by(AuditRecord.seq).offset(2).first()
-    _tamper(f"UPDATE audit_record SET actor = 'mallory' WHERE seq = {target.seq}")
+    tamper(f"UPDATE audit_record SET actor = 'mallory' WHERE seq = {target.seq}")
     client.post("/admin/audit/verify")
     work_jobs()
     run = JobRun.select().order_by(JobRun.id.desc()).first()

@@ -5,18 +5,7 @@ import json
 import pytest
 from peewee import IntegrityError
 
-from models import AuditRecord, Period, Unit, UnitLevel, audit, db, is_postgres
-
-
-def _tamper(sql):
-    """Change the audit table behind the app's back, as a database superuser could."""
-    with db.atomic():
-        if is_postgres():
-            db.execute_sql("SET LOCAL session_replication_role = replica")
-        else:
-            db.execute_sql("DROP TRIGGER IF EXISTS audit_record_no_update")
-            db.execute_sql("DROP TRIGGER IF EXISTS audit_record_no_delete")
-        db.execute_sql(sql)
+from models import AuditRecord, Period, Unit, UnitLevel, audit, db
 
 
 def test_model_changes_are_recorded_with_before_and_after(app):
@@ -73,24 +62,24 @@ def test_verify_passes_on_an_intact_chain(runner, reference_data):
     assert str(AuditRecord.select().count()) in result.output
 
 
-def test_verify_reports_an_altered_record(runner, reference_data):
+def test_verify_reports_an_altered_record(runner, reference_data, tamper):
     target = AuditRecord.select().order_by(AuditRecord.seq).offset(3).first()
-    _tamper(f"UPDATE audit_record SET actor = 'mallory' WHERE seq = {target.seq}")
+    tamper(f"UPDATE audit_record SET actor = 'mallory' WHERE seq = {target.seq}")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert audit.verify()[2] == audit.Problem("altered", target.seq, None)
     assert f" {target.seq} " in result.output
 
 
-def test_verify_reports_a_deleted_record(runner, reference_data):
-    _tamper("DELETE FROM audit_record WHERE seq = 5")
+def test_verify_reports_a_deleted_record(runner, reference_data, tamper):
+    tamper("DELETE FROM audit_record WHERE seq = 5")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert audit.verify()[2] == audit.Problem("missing", 5, 6)
     assert " 5 " in result.output
 
 
-def test_verify_reports_a_rewritten_chain(runner, reference_data):
+def test_verify_reports_a_rewritten_chain(runner, reference_data, tamper):
     """Recomputing one record's hash to hide an edit breaks the link to the next one."""
     rec = AuditRecord.get(AuditRecord.seq == 2)
     forged = audit.chain_hash(
@@ -106,7 +95,7 @@ def test_verify_reports_a_rewritten_chain(runner, reference_data):
         rec.after,
         rec.prev_hash,
     )
-    _tamper(f"UPDATE audit_record SET actor = 'mallory', hash = '{forged}' WHERE seq = 2")
+    tamper(f"UPDATE audit_record SET actor = 'mallory', hash = '{forged}' WHERE seq = 2")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert audit.verify()[2] == audit.Problem("unlinked", 3, 2)
