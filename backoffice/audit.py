@@ -65,7 +65,7 @@ def _names_of(records):
     """{(model, object id): name} of the records' objects, read once per page."""
     wanted = {}
     for r in records:
-        if r.model in NAMED_BY and r.object_id and r.object_id.isdigit():
+        if r.model in NAMED_BY and r.object_id and r.object_id.isascii() and r.object_id.isdecimal():
             wanted.setdefault(r.model, set()).add(int(r.object_id))
     names = {}
     for table, ids in wanted.items():

@@ -77,7 +77,7 @@ class LiveFilterEqual(LiveOptions, FilterEqual):
     """Equality on an id chosen from the options; anything but digits is ignored."""
 
     def validate(self, value):
-        return str(value).isdigit()
+        return str(value).isascii() and str(value).isdecimal() and len(str(value)) < 19
 
 
 class DayRangeFilter(DateBetweenFilter):
@@ -173,7 +173,7 @@ class SecureModelView(RoleGate, ModelView):
         """The row of a primary key from the address, or None for a forged one (not a whole number that
         a database column holds): Flask-Admin then says the record does not exist."""
         text = str(id)
-        if not (text.isdigit() and int(text) < 2**63):
+        if not (text.isascii() and text.isdecimal() and int(text) < 2**63):
             return None
         return super().get_one(text)
 

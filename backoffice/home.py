@@ -118,7 +118,15 @@ def _chain_card():
             _("The chain has not been verified from the web yet.") if last is None else _("A verification is running.")
         )
         return _card(_("Audit chain"), text, url_for("audit.index_view"), _("Open the audit trail"), "warning")
-    whole = last.ok and last.summary_dict().get("whole", False)
+    if not last.ok:  # the job itself failed or was lost: that says nothing of the chain
+        return _card(
+            _("Audit chain"),
+            _("The last verification did not finish; run it again."),
+            url_for("audit.index_view"),
+            _("Open the audit trail"),
+            "warning",
+        )
+    whole = last.summary_dict().get("whole", False)
     return _card(
         _("Audit chain: whole") if whole else _("Audit chain: BROKEN"),
         _(

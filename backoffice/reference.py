@@ -144,7 +144,7 @@ class UserView(SecureModelView):
 
     def _lock_action(self, ids, lock):
         changed = 0
-        for user in User.select().where(User.id.in_([int(i) for i in ids if str(i).isdigit()])):
+        for user in User.select().where(User.id.in_([int(i) for i in ids if str(i).isascii() and str(i).isdecimal()])):
             if lock and user.id == current_user.id:
                 flash(_("You cannot lock your own account."), "error")
                 continue

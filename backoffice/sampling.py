@@ -315,7 +315,7 @@ class AssignmentBoardView(SecureBaseView):
         query = query.where(SampleCase.period == (period.id if period else 0))
         for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
             value = request.args.get(field, "")
-            if value.isdigit():
+            if value.isascii() and value.isdecimal() and len(value) < 19:
                 query = query.where(column == int(value))
         if form.mode.data in Modes.ALL:
             query = query.where(SampleCase.mode == form.mode.data)
@@ -377,7 +377,7 @@ class AssignmentBoardView(SecureBaseView):
     @expose("/move-absent", methods=["POST"])
     def move_absent(self):
         form = MoveForm()
-        if not form.validate_on_submit() or not form.from_user.data:
+        if not form.validate_on_submit() or not form.from_user.data or form.from_user.data not in enumerators():
             flash(_("Choose the absent enumerator."), "error")
             return redirect(self._back())
         moved, stuck = move_open_work(form.from_user.data, form.reason.data or None)

@@ -43,10 +43,13 @@ def authenticate(username, password):
     user = User.get_or_none(User.username == username.strip())
     if user is None:
         _dummy_check(password)
-        security_log.record_failed_sign_in(username.strip(), None, address)
+        # not the name as typed: users type their password in the wrong field
+        security_log.record_failed_sign_in(security_log.UNKNOWN_USER, None, address)
         return None, _("Wrong username or password.")
     if user.locked_by_admin:
         security_log.record_failed_sign_in(user.username, user, address)
+        if not user.check_password(password):  # an unknown name and a locked one answer alike
+            return None, _("Wrong username or password.")
         return None, _("This account is locked by an administrator.")
     if user.locked_until and user.locked_until > now():
         security_log.record_failed_sign_in(user.username, user, address)
@@ -56,6 +59,9 @@ def authenticate(username, password):
         with db.atomic():
             # Counted on the row locked for this transaction: parallel attempts cannot overwrite each other.
             fresh = User.locked(user.id)
+            if fresh.locked_by_admin:  # locked meanwhile: leave the administrator's lock alone
+                security_log.record_failed_sign_in(user.username, user, address)
+                return None, _("Wrong username or password.")
             failures = fresh.failed_logins + 1
             locked_until = None
             if failures >= cfg["LOGIN_MAX_FAILURES"]:
@@ -103,10 +109,14 @@ def logout():
 
 @login_manager.user_loader
 def load_user(user_id):
+    """The signed-in user; none (signed out) once the account is disabled or locked by an admin."""
     try:
-        return User.get_or_none(User.id == int(user_id))
+        user = User.get_or_none(User.id == int(user_id))
     except ValueError:
         return None
+    if user is None or not user.active or user.locked_by_admin:
+        return None
+    return user
 
 
 def signed_in_actor():

@@ -61,6 +61,19 @@ def make_ready(line, row, pii, new_rows):
     return Ready(line, *parts, new_rows(*parts))
 
 
+class _Unquoted:
+    """A report that takes rejections and warnings without their values."""
+
+    def __init__(self, report):
+        self.report = report
+
+    def reject(self, line, reason, value=None):
+        self.report.reject(line, reason)
+
+    def warn(self, line, reason, value=None):
+        self.report.warn(line, reason)
+
+
 class CaseParser:
     """Turns a file's rows into clean Rows, or records why a row is rejected."""
 
@@ -73,6 +86,7 @@ class CaseParser:
         self.absent = [SPEC_TO_ROW.get(f, f) for f in SPEC if f not in cols]
         self.units = units
         self.procedures = procedures
+        self.width = len(header)
 
     def parse(self, line, values, report):
         """A Row of clean values, or None after recording in `report` why the row is rejected."""
@@ -80,8 +94,10 @@ class CaseParser:
             report.reject(line, _("The row is not valid UTF-8 text."))
             return None
         if values is TOO_LONG:
-            report.reject(line, _("A value of this row is longer than 1,048,576 characters."))
+            report.reject(line, _("A value of this row is longer than 1,048,576 characters, or a quote is left open."))
             return None
+        if len(values) != self.width:  # columns shifted (a separator inside a name?): quote nothing
+            report = _Unquoted(report)
         (code, unit_code, procedure_code, channel, received, due, returned, name, phone, email, receiving, handling) = (
             self.pick(values + self.pad)
         )

@@ -13,6 +13,7 @@ import mmap
 import multiprocessing
 import os
 import pickle
+import signal
 import traceback
 
 BATCH = 2000  # ready rows per batch (about 2 MB pickled)
@@ -48,11 +49,15 @@ class _Ring:
         self.memory = mmap.mmap(-1, SLOTS * SLOT_BYTES)  # anonymous and shared with the forked helper
         self.free = fork.Semaphore(SLOTS)
         self.next = 0
+        self.importer = os.getpid()
 
     def put(self, conn, message):
-        """In the helper: the message into the next slot (or the pipe, if too large), its slot sent."""
+        """In the helper: the message into the next slot (or the pipe, if too large), its slot sent.
+        Waiting for a free slot, the helper ends itself if the importer is gone."""
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self.free.acquire()
+        while not self.free.acquire(timeout=1):
+            if os.getppid() != self.importer:
+                os._exit(1)
         if len(data) > SLOT_BYTES:
             self.free.release()
             conn.send(("pipe", data))
@@ -79,6 +84,10 @@ class _Ring:
 
 
 def _produce(conn, ring, table, parse, make, context):
+    # The signal handlers of the process that forked us (an rq worker's warm shutdown, say) are not
+    # ours: the importer stops the helper with SIGTERM, and that must simply end it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     notes = _Notes()
     try:
         with context():
@@ -132,7 +141,10 @@ def ready_rows_in_helper(table, parse, make, report, on_fraction, context):
     finally:
         if process.is_alive():
             process.terminate()
-        process.join()
+        process.join(5)
+        if process.is_alive():  # never wait for it for ever
+            process.kill()
+            process.join(5)
         receiving.close()
         ring.close()
 

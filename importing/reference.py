@@ -39,7 +39,7 @@ def _clean_rows(table, spec, limits, report, missing):
             report.reject(line, _("The row is not valid UTF-8 text."))
             continue
         if values is TOO_LONG:
-            report.reject(line, _("A value of this row is longer than 1,048,576 characters."))
+            report.reject(line, _("A value of this row is longer than 1,048,576 characters, or a quote is left open."))
             continue
         try:
             texts = {field: clean_text(get(values, field), size) for field, size in limits.items()}

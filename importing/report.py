@@ -9,15 +9,19 @@ MAX_QUOTED = 120  # characters of an offending value quoted beside its reason
 
 def quote(value):
     """An offending value as the report quotes it: trimmed, at most MAX_QUOTED characters (escaped
-    where it is shown: the pages escape it, the command line prints it as text)."""
+    where it is shown: the pages escape it, the command line prints it as text); None for what may
+    be personal data shifted into another column (anything with an @, or with 9 digits or more)."""
     text = " ".join(str(value).split())
+    if "@" in text or sum(c.isdigit() for c in text) >= 9:
+        return None
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 1] + "…"
 
 
 def _entry(line, reason, value):
     entry = {"line": line, "reason": str(reason)}
-    if value is not None and str(value).strip():
-        entry["value"] = quote(value)
+    quoted = quote(value) if value is not None and str(value).strip() else None
+    if quoted:
+        entry["value"] = quoted
     return entry
 
 

@@ -112,9 +112,11 @@ class CsvTable:
                 values = next(reader)
             except StopIteration:
                 return
-            except csv.Error:  # a field over the limit: the reader goes on with the next line
+            except csv.Error:  # a field over the limit (or a quote left open): the reader goes on with the
+                # next line; every line it read for that record is rejected, each counted
                 consumed = reader.line_num
-                yield first_line, TOO_LONG
+                for line in range(first_line, max(consumed, first_line - 1) + 2):
+                    yield line, TOO_LONG
                 continue
             consumed = reader.line_num
             joined = "".join(values)

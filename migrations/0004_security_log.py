@@ -32,7 +32,7 @@ def up(migrator, db):
         at = DateTimeField(default=datetime.datetime.now, index=True)
         event = CharField(max_length=32)
         username = CharField(max_length=64)
-        user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+        user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
         address = CharField(max_length=64, null=True)
 
     db.create_tables([SecurityEvent])

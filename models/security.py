@@ -7,12 +7,14 @@ from .base import BaseModel, audited_write, db, now
 from .users import User
 from .vocabulary import SecurityEvents
 
+UNKNOWN_USER = "?"  # the name logged for a sign-in under a name no account has
+
 
 class SecurityEvent(BaseModel):
     at = DateTimeField(default=now, index=True)
     event = CharField(max_length=32)  # SecurityEvents
     username = CharField(max_length=64)  # as typed, for a failed sign-in under an unknown name
-    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")  # append-only: a user with events is kept
     address = CharField(max_length=64, null=True)  # the client's IP address
 
     @classmethod
@@ -37,7 +39,10 @@ def record_failed_sign_in(username, user, address, failures=None, locked_until=N
     and a lock-out when `locked_until` is given. Call inside the transaction that read the row."""
     with db.atomic(), audited_write():
         if user is not None and failures is not None:
-            User.update(failed_logins=failures, locked_until=locked_until).where(User.id == user.id).execute()
+            values = {"failed_logins": failures}
+            if locked_until is not None:
+                values["locked_until"] = locked_until
+            User.update(**values).where(User.id == user.id).execute()
         _log(SecurityEvents.SIGN_IN_FAILED, username, user.id if user else None, address)
         if locked_until is not None:
             _log(SecurityEvents.LOCKED_OUT, username, user.id, address)

@@ -23,11 +23,17 @@ def test_a_new_user_must_be_given_a_role(app, auth, users, client):
 def test_an_account_is_locked_and_unlocked_by_actions_each_audited(app, auth, users, client):
     auth.login("admin")
     officer = users["officer"]
+    signed_in = app.test_client()
+    auth.login("officer", client=signed_in)
+    assert signed_in.get("/admin/cases/").status_code == 200
     client.post("/admin/users/action/", data={"action": "lock", "rowid": [str(officer.id)]})
     assert User.get_by_id(officer.id).locked_by_admin
+    assert signed_in.get("/admin/cases/").status_code == 302  # the open session ends with the lock
     other = app.test_client()
     page = auth.login("officer", client=other).get_data(as_text=True)
     assert "đã bị quản trị viên khóa" in page
+    wrong = auth.login("officer", password="not-the-password", client=app.test_client()).get_data(as_text=True)
+    assert "quản trị viên khóa" not in wrong  # without the password, a locked account is not revealed
     client.post("/admin/users/action/", data={"action": "unlock", "rowid": [str(officer.id)]})
     assert User.get_by_id(officer.id).locked_until is None
     assert auth.login("officer", client=app.test_client()).status_code == 302
@@ -74,3 +80,11 @@ def test_dates_and_numbers_are_written_the_vietnamese_way(app):
         assert moment(datetime.datetime(2026, 10, 15)) == "15/10/2026"  # a date alone: no 00:00
         assert date("2026-10-15 00:00:00") == "15/10/2026"
         assert moment(None) == "" and number(None) == ""
+
+
+def test_only_an_enumerator_can_be_marked_absent(app, auth, users, client):
+    auth.login("supervisor")
+    for forged in (str(users["supervisor"].id), "99999"):
+        page = client.post("/admin/assignments/move-absent", data={"from_user": forged}, follow_redirects=True)
+        assert page.status_code == 200 and "Vui lòng chọn điều tra viên vắng mặt" in page.get_data(as_text=True)
+    assert EnumeratorProfile.select().count() == 0

@@ -31,6 +31,8 @@ FORGED_QUERIES = [
     "id=%00",
     "id=-1",
     "id=99999999999999999999",
+    "id=%C2%B2",  # a superscript two: a "digit" to str.isdigit, not to int()
+    "unit=%C2%B2&enumerator=%C2%B2",
     "lang=%00",
     "next=%00",
 ]

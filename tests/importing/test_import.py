@@ -351,3 +351,34 @@ def test_a_rejected_row_quotes_its_offending_value_but_never_personal_data(app, 
     assert warning["line"] == 5 and "value" not in warning
     text = runner.invoke(args=["import", "cases", str(path)]).output
     assert "«qua_zalo»" in text and "0123" not in text and "Bí Mật" not in text
+
+
+def test_a_quote_left_open_rejects_every_line_it_swallows_each_counted(runner, reference_data, tmp_path):
+    path = tmp_path / "cases.csv"
+    body = "".join(f"O-{i},X01,1.000001,truc_tiep,01/10/2026,Người {i}\n" for i in range(3, 40))
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,hinh_thuc_nop,ngay_tiep_nhan,ho_ten\n"
+        "O-1,X01,1.000001,truc_tiep,01/10/2026,Lê Văn A\n"
+        'O-2,X01,1.000001,truc_tiep,01/10/2026,"Trần ' + "x" * (1 << 20) + "\n" + body,
+        encoding="utf-8",
+    )
+    _, report = run_json(runner, "cases", str(path))
+    created = {c.code for c in Case.select()}
+    rejected = [r["line"] for r in report["rejected"]]
+    assert "O-1" in created
+    assert rejected == list(range(3, 3 + len(rejected))) and len(rejected) >= 1
+    assert report["created"] + len(rejected) == 1 + 1 + 37  # no line lost without a word
+
+
+def test_a_value_that_may_be_personal_data_is_never_quoted(runner, reference_data, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "ma_ho_so,ma_don_vi,ma_thu_tuc,ho_ten,hinh_thuc_nop,ngay_tiep_nhan\n"
+        "P-1,X01,1.000001,An,an@example.vn,01/10/2026\n"
+        "P-2,X01,1.000001,Bình,0912345678,01/10/2026\n"
+        "P-3,X01,1.000001,Nguyễn, Văn A,truc_tiep,01/10/2026\n",  # a comma in a name shifts the columns
+        encoding="utf-8",
+    )
+    _, report = run_json(runner, "cases", str(path))
+    assert len(report["rejected"]) == 3
+    assert all("value" not in r for r in report["rejected"])

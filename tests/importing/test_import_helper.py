@@ -2,11 +2,14 @@
 not finish changes nothing."""
 
 import os
+import signal
+import threading
 
 import pytest
 
 import importing.case_rows
 import importing.cases
+import importing.helper
 from importing import import_file
 from importing.helper import HelperFailed
 from models import AuditRecord, Case, audit
@@ -76,3 +79,37 @@ def test_the_helper_gives_the_same_cases_as_the_importing_process(app, reference
     with app.app_context():
         again = import_file("cases", cases_file)  # read in this process: every row is unchanged
     assert (again.created, again.unchanged) == (0, 50)
+
+
+def test_an_import_failing_while_the_helper_waits_ends_it_whatever_signals_the_worker_handles(
+    app, reference_data, cases_file, monkeypatch
+):
+    """An rq worker's warm-shutdown handler for SIGTERM is inherited by the fork: the helper must still
+    end when the importer stops it, and the import fail at once instead of waiting for ever."""
+    monkeypatch.setattr(importing.helper, "SLOTS", 1)
+    monkeypatch.setattr(importing.helper, "BATCH", 5)
+    monkeypatch.setattr(importing.cases, "FIRST_CHUNK", 5)
+
+    def broken(first_id):
+        raise RuntimeError("the write failed")
+
+    monkeypatch.setattr(importing.cases.CaseImporter, "_check_ids", staticmethod(broken))
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)  # as rq's worker does
+    outcome = {}
+
+    def run():
+        with app.app_context():
+            try:
+                import_file("cases", cases_file)
+            except RuntimeError as exc:
+                outcome["error"] = str(exc)
+
+    try:
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(60)
+        assert not thread.is_alive(), "the import hangs"
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert outcome == {"error": "the write failed"}
+    assert _state()[0] == 0
