@@ -48,3 +48,17 @@ def test_an_officer_exports_the_filtered_cases_with_masked_phones_only(app, auth
     assert [json.loads(r.after)["format"] for r in exports] == ["csv", "xlsx"]
     assert all(r.actor == "officer" and r.model == "case" for r in exports)
     assert json.loads(exports[0].after)["filters"][0][1] == str(unit.id)
+
+
+def test_an_auditor_exports_the_filtered_trail_with_its_hashes(app, auth, users, client, imported_cases):
+    auth.login("auditor")
+    response = client.get("/admin/audit/export/csv/")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "#" and len(header) == 12  # seq … before, after, previous hash, hash
+    assert len(body) == AuditRecord.select().count() - 1  # all but the record of this export, written after
+    text = response.get_data(as_text=True)
+    assert not any(name in text for name in ("Nguyễn", "Trần", "@example"))  # redacted in the trail
+    assert "[redacted]" in text
+    assert AuditRecord.select().where(AuditRecord.action == "export", AuditRecord.model == "audit_record").count() == 1

@@ -63,7 +63,7 @@ for prefix, spec in {
     "procedures": model_view(READ_REF, WRITE_REF),
     "periods": model_view(READ_REF, READ_REF),
     "users": {**model_view(("admin",), ("admin",), delete=NOBODY), "action_view": only(("admin",), ok=302)},
-    "audit": model_view(("admin", "auditor"), NOBODY),
+    "audit": model_view(("admin", "auditor"), NOBODY, export=True),
     "security": model_view(("admin", "auditor"), NOBODY, details=False),
     "enumerators": model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
     "coverage": {
