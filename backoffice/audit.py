@@ -12,7 +12,7 @@ from markupsafe import Markup
 from formatting import moment
 from models import AuditRecord, Case, JobKinds, Period, Procedure, Role, Unit, User
 
-from .base import DayRangeFilter, SecureModelView
+from .base import DayRangeFilter, SecureModelView, is_id
 from .jobs import follow, start
 
 
@@ -65,7 +65,7 @@ def _names_of(records):
     """{(model, object id): name} of the records' objects, read once per page."""
     wanted = {}
     for r in records:
-        if r.model in NAMED_BY and r.object_id and r.object_id.isascii() and r.object_id.isdecimal():
+        if r.model in NAMED_BY and r.object_id and is_id(r.object_id):
             wanted.setdefault(r.model, set()).add(int(r.object_id))
     names = {}
     for table, ids in wanted.items():

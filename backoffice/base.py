@@ -19,6 +19,15 @@ from models import audit, db
 from . import permissions
 
 MAX_PAGE = 100_000  # pages of a list: beyond, a forged value (the first page is shown)
+
+
+def is_id(value):
+    """Whether a value from the address or a form is a row id a database column can hold: ASCII digits
+    (str.isdigit also takes "²", which int() refuses), at most 18 of them."""
+    text = str(value)
+    return text.isascii() and text.isdecimal() and len(text) <= 18
+
+
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
 # A model-view endpoint is open only when the feature behind it is enabled for this user.
 FEATURES = {
@@ -77,7 +86,7 @@ class LiveFilterEqual(LiveOptions, FilterEqual):
     """Equality on an id chosen from the options; anything but digits is ignored."""
 
     def validate(self, value):
-        return str(value).isascii() and str(value).isdecimal() and len(str(value)) < 19
+        return is_id(value)
 
 
 class DayRangeFilter(DateBetweenFilter):
@@ -172,10 +181,9 @@ class SecureModelView(RoleGate, ModelView):
     def get_one(self, id):
         """The row of a primary key from the address, or None for a forged one (not a whole number that
         a database column holds): Flask-Admin then says the record does not exist."""
-        text = str(id)
-        if not (text.isascii() and text.isdecimal() and int(text) < 2**63):
+        if not is_id(id):
             return None
-        return super().get_one(text)
+        return super().get_one(str(id))
 
     def search_placeholder(self):
         labels = [str(self.column_labels.get(c, c)) for c in self.column_searchable_list or ()]

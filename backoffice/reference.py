@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from formatting import moment
 from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User, now
 
-from .base import LiveFilterEqual, SecureModelView
+from .base import LiveFilterEqual, SecureModelView, is_id
 
 
 def _level_options():
@@ -144,7 +144,7 @@ class UserView(SecureModelView):
 
     def _lock_action(self, ids, lock):
         changed = 0
-        for user in User.select().where(User.id.in_([int(i) for i in ids if str(i).isascii() and str(i).isdecimal()])):
+        for user in User.select().where(User.id.in_([int(i) for i in ids if is_id(i)])):
             if lock and user.id == current_user.id:
                 flash(_("You cannot lock your own account."), "error")
                 continue

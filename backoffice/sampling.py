@@ -32,7 +32,7 @@ from sampling.service import SamplingError, release_proposals
 from sampling.settings import RULES, SettingsError, merged
 
 from . import permissions
-from .base import SecureBaseView, _role
+from .base import SecureBaseView, _role, is_id
 from .jobs import follow, start
 
 
@@ -315,7 +315,7 @@ class AssignmentBoardView(SecureBaseView):
         query = query.where(SampleCase.period == (period.id if period else 0))
         for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
             value = request.args.get(field, "")
-            if value.isascii() and value.isdecimal() and len(value) < 19:
+            if is_id(value):
                 query = query.where(column == int(value))
         if form.mode.data in Modes.ALL:
             query = query.where(SampleCase.mode == form.mode.data)
@@ -374,13 +374,21 @@ class AssignmentBoardView(SecureBaseView):
         flash(_("%(n)d assignment(s) moved.", n=moved), "success")
         return redirect(self._back())
 
+    @staticmethod
+    def _chosen_enumerator(form):
+        """The enumerator the posted form names (`from_user`), or None for a forged or missing one."""
+        if not form.validate_on_submit() or not form.from_user.data or form.from_user.data not in enumerators():
+            return None
+        return form.from_user.data
+
     @expose("/move-absent", methods=["POST"])
     def move_absent(self):
         form = MoveForm()
-        if not form.validate_on_submit() or not form.from_user.data or form.from_user.data not in enumerators():
+        user_id = self._chosen_enumerator(form)
+        if user_id is None:
             flash(_("Choose the absent enumerator."), "error")
             return redirect(self._back())
-        moved, stuck = move_open_work(form.from_user.data, form.reason.data or None)
+        moved, stuck = move_open_work(user_id, form.reason.data or None)
         flash(
             _(
                 "%(n)d open assignment(s) moved to colleagues; %(stuck)d had no suitable colleague.",
@@ -393,16 +401,13 @@ class AssignmentBoardView(SecureBaseView):
 
     @expose("/mark-back", methods=["POST"])
     def mark_back(self):
-        form = MoveForm()
-        if not form.validate_on_submit() or not form.from_user.data or form.from_user.data not in enumerators():
+        user_id = self._chosen_enumerator(MoveForm())
+        if user_id is None:
             flash(_("Choose the enumerator who is back."), "error")
             return redirect(self._back())
-        if set_available(form.from_user.data, True):
+        if set_available(user_id, True):
             flash(
-                _(
-                    "%(name)s is available again and can be given new work.",
-                    name=User.names([form.from_user.data]).get(form.from_user.data),
-                ),
+                _("%(name)s is available again and can be given new work.", name=User.names([user_id]).get(user_id)),
                 "success",
             )
         else:

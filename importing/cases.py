@@ -58,14 +58,11 @@ class CaseImporter:
         if worth_a_helper(table.size, HELPER_MIN_BYTES):
             yield from ready_rows_in_helper(table, parse, make, report, self._read_up_to, self.ids.in_helper)
             return
-        try:
-            for line, values in table.rows():
-                row = parse(line, values, report)
-                if row is not None:
-                    yield make(line, row)
-                self.fraction = table.fraction_done()
-        finally:
-            self.ids.close()
+        for line, values in table.rows():
+            row = parse(line, values, report)
+            if row is not None:
+                yield make(line, row)
+            self.fraction = table.fraction_done()
 
     def _read_up_to(self, fraction):
         self.fraction = fraction

@@ -55,13 +55,12 @@ class _Ring:
         """In the helper: the message into the next slot (or the pipe, if too large), its slot sent.
         Waiting for a free slot, the helper ends itself if the importer is gone."""
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > SLOT_BYTES:
+            conn.send(("pipe", data))
+            return
         while not self.free.acquire(timeout=1):
             if os.getppid() != self.importer:
                 os._exit(1)
-        if len(data) > SLOT_BYTES:
-            self.free.release()
-            conn.send(("pipe", data))
-            return
         slot = self.next
         self.next = (slot + 1) % SLOTS
         start = slot * SLOT_BYTES
@@ -151,4 +150,4 @@ def ready_rows_in_helper(table, parse, make, report, on_fraction, context):
 
 def worth_a_helper(size, min_bytes):
     """A helper pays for itself on a file of `min_bytes` or more, where fork is available."""
-    return size >= min_bytes and "fork" in multiprocessing.get_all_start_methods() and os.name == "posix"
+    return size >= min_bytes and "fork" in multiprocessing.get_all_start_methods()

@@ -47,7 +47,9 @@ class CaseIds:
         try:
             yield
         finally:
-            self.close()
+            if self._database is not None:
+                self._database.close()
+                self._database = None
 
     def __call__(self):
         if self._next is not None:
@@ -66,11 +68,6 @@ class CaseIds:
         )
         self._database.commit()
         return [r[0] for r in cur.fetchall()]
-
-    def close(self):
-        if self._database is not None:
-            self._database.close()
-            self._database = None
 
 
 class NewCaseRows:

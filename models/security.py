@@ -13,13 +13,9 @@ UNKNOWN_USER = "?"  # the name logged for a sign-in under a name no account has
 class SecurityEvent(BaseModel):
     at = DateTimeField(default=now, index=True)
     event = CharField(max_length=32)  # SecurityEvents
-    username = CharField(max_length=64)  # as typed, for a failed sign-in under an unknown name
+    username = CharField(max_length=64)  # the account's, or UNKNOWN_USER for a name no account has
     user = ForeignKeyField(User, null=True, on_delete="RESTRICT")  # append-only: a user with events is kept
     address = CharField(max_length=64, null=True)  # the client's IP address
-
-    @classmethod
-    def recent(cls, limit=20):
-        return cls.select().order_by(cls.at.desc(), cls.id.desc()).limit(limit)
 
 
 def _log(event, username, user_id, address):
