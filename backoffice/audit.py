@@ -134,6 +134,7 @@ class AuditView(SecureModelView):
     # Export (CSV, XLSX) of the filtered trail, with what changed and the hashes, for the auditor's file;
     # personal data is redacted in the trail itself. Recorded in the trail (SecureModelView.export).
     can_export = True
+    export_stem = "nhat-ky-kiem-toan"
     export_types = ["csv", "xlsx"]
     export_max_rows = 50_000
     column_export_list = column_details_list
@@ -161,9 +162,9 @@ class AuditView(SecureModelView):
         run = start(JobKinds.AUDIT_VERIFY, {}, title=_("Verification of the audit chain"), return_to=back)
         return follow(run, back)
 
-    def get_list(self, *args, **kwargs):
-        count, records = super().get_list(*args, **kwargs)  # an export's page: up to export_max_rows
-        if records is not None:
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, records = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if execute and records is not None:  # a page of the list (an export reads its query as it writes)
             records = list(records)
             g.audit_names = _names_of(records)
         return count, records

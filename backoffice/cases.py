@@ -87,6 +87,7 @@ class CaseView(SecureModelView):
     # Export (CSV, XLSX) of the filtered list: the same columns, Vietnamese headers, phones masked, no
     # names or e-mails; at most EXPORT_MAX_ROWS rows (filter to narrow); recorded in the audit trail
     can_export = True
+    export_stem = "ho-so"
     export_types = ["csv", "xlsx"]
     export_max_rows = 50_000
     column_formatters_export = {
@@ -142,7 +143,13 @@ class CaseView(SecureModelView):
             order = [Case.returned_at.desc(), Case.id.desc()]  # the (returned_at, id) index
         page_size = page_size or self.page_size
         ids = [row.id for row in query.order_by(*order).limit(page_size).offset((page or 0) * page_size)]
-        found = {}
-        for i in range(0, len(ids), 900):  # an export's page is large: SQLite takes 999 values at most
-            found.update((row.id, row) for row in self.get_query().where(Case.id.in_(ids[i : i + 900])))
-        return count, [found[i] for i in ids if i in found]
+        rows = self._rows_of(ids)
+        return count, (list(rows) if execute else rows)
+
+    def _rows_of(self, ids):
+        """The joined rows of these case ids, in their order, read 900 at a time (SQLite takes 999 values
+        at most; an export's rows are written as they are read)."""
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            found = {row.id: row for row in self.get_query().where(Case.id.in_(chunk))}
+            yield from (found[pk] for pk in chunk if pk in found)

@@ -11,6 +11,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ALLOWED = {
     "models": set(),
     "formatting": set(),  # numbers, dates and times as every page writes them
+    "exports": set(),  # tables written as CSV or XLSX, row by row
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
     "importing": {"models", "jobs", "formatting"},
@@ -18,13 +19,14 @@ ALLOWED = {
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
     # user interfaces: any domain, never another interface, the host or the demo loader
-    "backoffice": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
-    "interviewer": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
-    "public": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
+    "backoffice": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling"},
+    "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling"},
+    "public": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling"},
     # the host wires everything
     "core": {
         "models",
         "formatting",
+        "exports",
         "migrations",
         "jobs",
         "importing",
