@@ -8,14 +8,27 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from models import AuditRecord, Case, EnumeratorProfile, EnumeratorUnit, Period, Procedure, SecurityEvent, Unit, User
+from models import (
+    AuditRecord,
+    Case,
+    EnumeratorProfile,
+    EnumeratorUnit,
+    Period,
+    Procedure,
+    SampleCase,
+    SecurityEvent,
+    Unit,
+    User,
+)
 
 from .audit import AuditView
+from .case_page import CasePageView
 from .cases import CaseView
 from .home import HomeView
 from .imports import ImportView
 from .jobs import JobView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
+from .sample import SampleView
 from .sampling import AssignmentBoardView, SamplingView
 from .security_log import SecurityLogView
 
@@ -48,10 +61,12 @@ def init_app(app):
     )
     data = _l("Data")
     admin.add_view(CaseView(Case, name=_l("Cases"), category=data, endpoint="cases"))
+    admin.add_view(CasePageView(name=_l("Case"), endpoint="case"))
     admin.add_view(ImportView(name=_l("Import"), category=data, endpoint="imports"))
     admin.add_view(PeriodView(Period, name=_l("Survey periods"), category=data, endpoint="periods"))
     survey = _l("Sampling")
     admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
+    admin.add_view(SampleView(SampleCase, name=_l("Drawn sample"), category=survey, endpoint="sample"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
     admin.add_view(
         EnumeratorProfileView(EnumeratorProfile, name=_l("Enumerators"), category=survey, endpoint="enumerators")

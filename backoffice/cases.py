@@ -2,6 +2,7 @@
 
 import datetime
 
+from flask import url_for
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, BooleanEqualFilter, FilterEqual
 from flask_admin.model import typefmt
 from flask_babel import gettext as _
@@ -74,6 +75,7 @@ class CaseView(SecureModelView):
     column_default_sort = ("id", True)
     column_searchable_list = ("code",)
     column_formatters = {
+        "code": lambda v, c, m, n: Markup('<a href="%s">%s</a>') % (url_for("case.page", case_id=m.id), m.code),
         "phone": _phone,
         "is_late": _late,
         "channel": lambda v, c, m, n: CHANNEL_LABELS.get(m.channel, m.channel),

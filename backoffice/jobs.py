@@ -26,6 +26,7 @@ KIND_LABELS = {
     JobKinds.SAMPLING_RELEASE: _l("Release of reserve"),
     JobKinds.SAMPLING_ASSIGN: _l("Assignment"),
     JobKinds.SAMPLING_PROPOSE_RELEASES: _l("Daily reserve proposals"),
+    JobKinds.SAMPLING_VERIFY: _l("Verification of a draw"),
     JobKinds.AUDIT_VERIFY: _l("Verification of the audit chain"),
 }
 SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
@@ -84,7 +85,7 @@ class JobView(SecureBaseView):
     def show(self, run_id):
         run = self._run(run_id)
         if run.finished and request.args.get("stay") is None:
-            good = run.ok and run.summary_dict().get("whole", True)  # a verification may find a broken chain
+            good = run.ok and run.summary_dict().get("passed", True)  # a verification may find a fault
             flash(run.message or "", "success" if good else "error")
             return redirect(run.return_to or url_for(".index"))
         return self.render("admin/job.html", run=run, statuses=STATUS_LABELS, kinds=KIND_LABELS)

@@ -15,7 +15,8 @@ VIEWS = {
     "users": ({ADMIN}, {ADMIN}),
     "audit": ({ADMIN, AUDITOR}, set()),
     "security": ({ADMIN, AUDITOR}, set()),
-    "sampling": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR}),
+    "sampling": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, {ADMIN, SUPERVISOR}),  # any reader may verify the draw
+    "sample": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
 }

@@ -1,8 +1,6 @@
 """Supervisor screens: the allocation table with allocate/override/draw/release/assign, and the
 assignment board."""
 
-import json
-
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
@@ -12,7 +10,9 @@ from peewee import fn
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from exports import FORMATS
 from fieldwork import enumerators, set_available, unit_progress
+from formatting import moment
 from models import (
     Allocation,
     Assignment,
@@ -20,6 +20,7 @@ from models import (
     AssignmentStatus,
     Case,
     JobKinds,
+    JobRun,
     Modes,
     Period,
     SampleCase,
@@ -28,12 +29,14 @@ from models import (
 )
 from sampling.assignment import move_open_work, reassign
 from sampling.messages import RULE_LABELS, describe
-from sampling.service import SamplingError, release_proposals
-from sampling.settings import RULES, SettingsError, merged
+from sampling.service import SamplingError, imported_after_draw, release_proposals
+from sampling.settings import RULES, SettingsError
 
 from . import permissions
 from .base import SecureBaseView, _role, is_id
+from .exporting import export_detail, send_table
 from .jobs import follow, start
+from .sampling_settings import settings_form, settings_json
 
 
 class AllocateForm(FlaskForm):
@@ -56,12 +59,6 @@ class DrawForm(FlaskForm):
     redo = BooleanField(_l("Redo the draw (replaces the sample; only before any assignment)"))
 
 
-class SettingsForm(FlaskForm):
-    settings = TextAreaField(
-        _l("Settings of this period (JSON, merged over the defaults)"), validators=[DataRequired(), Length(max=5000)]
-    )
-
-
 class PeriodForm(FlaskForm):
     month = StringField(validators=[DataRequired(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")])
 
@@ -70,6 +67,41 @@ def _period_or_404(month):
     if not Period.valid_month(month or ""):
         abort(404)
     return Period.get_or_none(Period.month == month)
+
+
+def allocation_rows(period):
+    """([row per unit], totals) of a period's allocation table: the allocation, its exclusions, the
+    completed interviews and response rate so far, the reserve proposed for release, and the cases
+    imported after the draw (not in its frame)."""
+    units = {u.id: u for u in Unit.select()}
+    progress = unit_progress(period)
+    live, late = {}, imported_after_draw(period)
+    for unit_id, _mode, count in release_proposals(period, progress):
+        live[unit_id] = live.get(unit_id, 0) + count
+    rows = []
+    for a in Allocation.of(period):
+        done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in Modes.ALL)
+        closed = sum(progress.get((a.unit_id, m), {}).get("closed", 0) for m in Modes.ALL)
+        rows.append(
+            {
+                "a": a,
+                "unit": units[a.unit_id],
+                "excluded": a.excluded_dict(),
+                "completed": done,
+                "progress": round(100 * done / a.quota) if a.quota else 0,
+                "rate": round(100 * done / closed) if closed else None,
+                "proposal": live.get(a.unit_id, 0),
+                "late": late.get(a.unit_id, 0),
+            }
+        )
+    rows.sort(key=lambda r: r["unit"].code)
+    totals = {
+        key: sum(getattr(r["a"], key) for r in rows) for key in ("cases", "eligible", "quota", "issued", "reserve")
+    }
+    totals["completed"] = sum(r["completed"] for r in rows)
+    totals["late"] = sum(late.values())
+    totals["late_outside"] = sum(n for unit_id, n in late.items() if unit_id not in {r["a"].unit_id for r in rows})
+    return rows, totals
 
 
 class SamplingView(SecureBaseView):
@@ -83,48 +115,70 @@ class SamplingView(SecureBaseView):
         period = _period_or_404(month) if month else None
         if month and period is None and request.args.get("period"):
             abort(404)
-        rows, totals = [], {}
-        if period:
-            codes = {u.id: u for u in Unit.select()}
-            progress = unit_progress(period)
-            live = {}
-            for unit_id, _mode, count in release_proposals(period, progress):
-                live[unit_id] = live.get(unit_id, 0) + count
-            for a in Allocation.select().where(Allocation.period == period):
-                done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in Modes.ALL)
-                closed = sum(progress.get((a.unit_id, m), {}).get("closed", 0) for m in Modes.ALL)
-                rows.append(
-                    {
-                        "a": a,
-                        "unit": codes[a.unit_id],
-                        "excluded": a.excluded_dict(),
-                        "completed": done,
-                        "progress": round(100 * done / a.quota) if a.quota else 0,
-                        "rate": round(100 * done / closed) if closed else None,
-                        "proposal": live.get(a.unit_id, 0),
-                    }
-                )
-            rows.sort(key=lambda r: r["unit"].code)
-            for key in ("cases", "eligible", "quota", "issued", "reserve"):
-                totals[key] = sum(getattr(r["a"], key) for r in rows)
-            totals["completed"] = sum(r["completed"] for r in rows)
+        rows, totals = allocation_rows(period) if period else ([], {})
         can_write = permissions.can_write(_role(), self.permission)
-        current = json.dumps(merged(period.settings), ensure_ascii=False, indent=1, sort_keys=True) if period else ""
         return self.render(
             "admin/sampling.html",
             periods=periods,
             period=period,
             rows=rows,
             totals=totals,
-            settings_form=SettingsForm(settings=(period.settings or "{}") if period else "{}"),
-            current_settings=current,
+            settings_form=settings_form(period) if period else None,
             rules=RULES,
             rule_labels=RULE_LABELS,
             can_write=can_write,
+            assigned=bool(period and Assignment.of_period(period).exists()),
+            verification=JobRun.latest(JobKinds.SAMPLING_VERIFY, period_id=period.id) if period else None,
             allocate_form=AllocateForm(total=period.total if period else None),
             draw_form=DrawForm(),
             override_form=OverrideForm(),
             period_form=PeriodForm(),
+            formats=FORMATS,
+        )
+
+    @expose("/export/<export_type>")
+    def export_table(self, export_type):
+        """The allocation table of a period, as on the page, in CSV or XLSX (recorded in the trail)."""
+        period = _period_or_404(request.args.get("period"))
+        if period is None or export_type not in FORMATS:
+            abort(404)
+        rows, _totals = allocation_rows(period)
+        headers = [
+            _("Unit code"),
+            _("Unit"),
+            _("Cases"),
+            *[str(RULE_LABELS[r]) for r in RULES],
+            _("Eligible"),
+            _("Quota"),
+            _("Set by"),
+            _("Issued"),
+            _("Reserve"),
+            _("Drawn"),
+            _("Imported after the draw"),
+            _("Completed"),
+            _("Response rate (%)"),
+        ]
+        bounds = {"override": _("set by hand"), "minimum": _("minimum"), "cap": _("all it has")}
+        table = (
+            [
+                r["unit"].code,
+                r["unit"].name,
+                r["a"].cases,
+                *[r["excluded"].get(rule, 0) for rule in RULES],
+                r["a"].eligible,
+                r["a"].quota,
+                bounds.get(r["a"].bound, _("proportional")),
+                r["a"].issued,
+                r["a"].reserve,
+                r["a"].issued + r["a"].reserve,
+                r["late"],
+                r["completed"],
+                r["rate"],
+            ]
+            for r in rows
+        )
+        return send_table(
+            f"phan-bo_{period.month}", headers, table, export_type, "allocation", export_detail(period=period.month)
         )
 
     @expose("/open", methods=["POST"])
@@ -151,21 +205,39 @@ class SamplingView(SecureBaseView):
     @expose("/settings", methods=["POST"])
     def settings(self):
         period = self._form_period()
-        form = SettingsForm()
-        try:
-            if not form.validate_on_submit():
-                raise SettingsError(_("empty"))
-            merged(form.settings.data)
-        except (ValueError, TypeError, KeyError) as exc:
-            flash(_("Invalid settings: %(error)s", error=str(exc)), "error")
-            return redirect(self._back(period))
         if period.drawn_at:
             flash(describe(SamplingError("drawn")), "error")
             return redirect(self._back(period))
-        period.settings = json.dumps(json.loads(form.settings.data), ensure_ascii=False, sort_keys=True)
+        form = settings_form(period, formdata=request.form)
+        if not form.validate_on_submit():
+            problems = "; ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
+            flash(_("The settings were not saved: %(problems)s", problems=problems), "error")
+            return redirect(self._back(period))
+        try:
+            period.settings = settings_json(form)
+        except SettingsError as exc:
+            flash(_("The settings were not saved: %(problems)s", problems=str(exc)), "error")
+            return redirect(self._back(period))
         period.save()
         flash(_("Settings saved; allocate again to apply them."), "success")
         return redirect(self._back(period))
+
+    @expose("/verify", methods=["POST"])
+    def verify(self):
+        """Replay the draw from its recorded seed and inputs, as a job; any reader of the page may."""
+        period = self._form_period()
+        if not period.drawn_at:
+            flash(describe(SamplingError("not_drawn")), "error")
+            return redirect(self._back(period))
+        return follow(
+            start(
+                JobKinds.SAMPLING_VERIFY,
+                {"period_id": period.id},
+                title=_("Verification of the draw of %(m)s", m=period.month),
+                return_to=self._back(period),
+            ),
+            self._back(period),
+        )
 
     @expose("/allocate", methods=["POST"])
     def allocate(self):
@@ -305,22 +377,7 @@ class AssignmentBoardView(SecureBaseView):
         form.unit.choices = [("", "—")] + [(str(u.id), f"{u.code} – {u.name}") for u in units]
         month = form.period.data or (periods[0] if periods else None)
         period = Period.get_or_none(Period.month == month) if month else None
-        query = (
-            Assignment.select(Assignment, SampleCase, Case.code, User.username, User.full_name)
-            .join(SampleCase)
-            .join(Case, on=(SampleCase.case == Case.id))
-            .switch(Assignment)
-            .join(User, on=(Assignment.enumerator == User.id))
-        )
-        query = query.where(SampleCase.period == (period.id if period else 0))
-        for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
-            value = request.args.get(field, "")
-            if is_id(value):
-                query = query.where(column == int(value))
-        if form.mode.data in Modes.ALL:
-            query = query.where(SampleCase.mode == form.mode.data)
-        if form.status.data in (AssignmentStatus.OPEN, AssignmentStatus.CLOSED):
-            query = query.where(Assignment.status == form.status.data)
+        query = self._filtered(form, period)
         total = query.count()
         page = max(request.args.get("page", 1, type=int), 1)
         rows = list(
@@ -353,7 +410,78 @@ class AssignmentBoardView(SecureBaseView):
             codes=codes,
             period=period,
             move_form=MoveForm(),
+            formats=FORMATS,
             can_write=permissions.can_write(_role(), self.permission),
+        )
+
+    @staticmethod
+    def _filtered(form, period):
+        """The period's assignments that the board's filters (in the address) select."""
+        query = (
+            Assignment.select(Assignment, SampleCase, Case.code, User.username, User.full_name)
+            .join(SampleCase)
+            .join(Case, on=(SampleCase.case == Case.id))
+            .switch(Assignment)
+            .join(User, on=(Assignment.enumerator == User.id))
+        )
+        query = query.where(SampleCase.period == (period.id if period else 0))
+        for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
+            value = request.args.get(field, "")
+            if is_id(value):
+                query = query.where(column == int(value))
+        if form.mode.data in Modes.ALL:
+            query = query.where(SampleCase.mode == form.mode.data)
+        if form.status.data in (AssignmentStatus.OPEN, AssignmentStatus.CLOSED):
+            query = query.where(Assignment.status == form.status.data)
+        return query
+
+    @expose("/export/<export_type>")
+    def export_board(self, export_type):
+        """The filtered assignments with the enumerators' names, in CSV or XLSX (recorded in the trail)."""
+        period = Period.get_or_none(Period.month == request.args.get("period", ""))
+        if period is None or export_type not in FORMATS:
+            abort(404)
+        form = BoardFilter(request.args)
+        units = dict(Unit.select(Unit.id, Unit.name).tuples())
+        modes = {Modes.PHONE: _("Phone"), Modes.F2F: _("Face to face")}
+        statuses = {AssignmentStatus.OPEN: _("Open"), AssignmentStatus.CLOSED: _("Closed")}
+        query = self._filtered(form, period).order_by(User.full_name, SampleCase.unit, SampleCase.rank)
+
+        def rows():  # read when the download is (a generator expression would run the query now)
+            for a in query.iterator():
+                yield [
+                    period.month,
+                    a.sample.case.code,
+                    units.get(a.sample.unit_id, ""),
+                    modes.get(a.sample.mode, a.sample.mode),
+                    a.sample.rank,
+                    a.enumerator.full_name,
+                    a.enumerator.username,
+                    statuses.get(a.status, a.status),
+                    a.outcome or "",
+                    moment(a.created_at),
+                ]
+
+        headers = [
+            _("Period"),
+            _("Case code"),
+            _("Unit"),
+            _("Mode"),
+            _("Rank in the draw"),
+            _("Enumerator"),
+            _("Username"),
+            _("Status"),
+            _("Outcome"),
+            _("Assigned on"),
+        ]
+        filters = {k: request.args.get(k) for k in ("enumerator", "unit", "mode", "status")}
+        return send_table(
+            f"phan-cong_{period.month}",
+            headers,
+            rows(),
+            export_type,
+            "assignment",
+            export_detail(period=period.month, **filters),
         )
 
     def _back(self):

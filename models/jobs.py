@@ -51,6 +51,14 @@ class JobRun(BaseModel):
         return cls.select().order_by(cls.id.desc()).limit(limit)
 
     @classmethod
+    def latest(cls, kind, **params):
+        """The latest job of a kind started with these parameters (among its last 100), or None."""
+        for run in cls.select().where(cls.kind == kind).order_by(cls.id.desc()).limit(100):
+            if all(run.params_dict().get(k) == v for k, v in params.items()):
+                return run
+        return None
+
+    @classmethod
     def unfinished(cls):
         return cls.select().where(cls.status.in_(JobStatus.UNFINISHED))
 

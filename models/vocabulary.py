@@ -67,6 +67,7 @@ class JobKinds:
     SAMPLING_DRAW = "sampling.draw"
     SAMPLING_RELEASE = "sampling.release"
     SAMPLING_ASSIGN = "sampling.assign"
+    SAMPLING_VERIFY = "sampling.verify"  # the draw replayed and compared, from the web
     SAMPLING_PROPOSE_RELEASES = "sampling.propose_releases"  # daily, scheduled
     JOBS_SWEEP = "jobs.sweep"  # every minute or so, scheduled
     AUDIT_VERIFY = "audit.verify"  # the audit chain walked from the web

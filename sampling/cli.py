@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from models import Allocation, Period, Unit
 
 from . import assignment, service
-from .messages import describe
+from .messages import describe, verification_lines
 from .settings import RULES, merged
 
 sample_cli = AppGroup("sample", help="Sampling of a survey period.")
@@ -87,24 +87,11 @@ def draw_command(month, seed, redo):
 @click.option("--period", "month", required=True)
 def verify_command(month):
     """Redraw from the recorded seed and inputs; exit 1 unless the stored sample is identical."""
-    result = _run(service.verify, _period(month))
-    if result["identical"] and result["issued_ok"]:
-        click.echo(_("The stored sample (%(n)d cases) is identical to the redraw.", n=result["size"]))
-        return
-    if result["identical"]:
-        click.echo(_("The drawn cases are identical, but some were issued out of the drawn order."), err=True)
+    passed, lines = verification_lines(_run(service.verify, _period(month)))
+    for line in lines:
+        click.echo(line, err=not passed)
+    if not passed:
         sys.exit(1)
-    click.echo(
-        _(
-            "The stored sample differs from the redraw: %(missing)d missing, %(unexpected)d unexpected.",
-            missing=result["missing"],
-            unexpected=result["unexpected"],
-        ),
-        err=True,
-    )
-    if not result["frame_unchanged"]:
-        click.echo(_("The cases of the period have changed since the draw."), err=True)
-    sys.exit(1)
 
 
 @sample_cli.command("release")

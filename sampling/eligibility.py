@@ -23,10 +23,11 @@ FLAGS_SQL = """
                             WHERE s.phone_hash IS NOT NULL AND s.issued_at >= {p} AND s.issued_at < {p}
                               AND s.period_id <> {p})) THEN 24
               ELSE 8 END"""
+# A case imported after the reference time (a draw's) is not in its frame: the draw can be replayed.
 FROM_SQL = """
 FROM "case" c
 JOIN "procedure" p ON p.id = c.procedure_id
-WHERE {period}"""
+WHERE {period} AND c.created_at <= {p}"""
 FRAME_SQL = "SELECT c.id, c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + FROM_SQL + "\nORDER BY c.id"
 # PostgreSQL groups the ids itself and sends one array per (unit, stratum, flags): far fewer rows
 # for the driver and Python to handle than one per case.
@@ -71,7 +72,7 @@ def _query(period, settings, reference_time, template):
         sql = template.format(p="%s", period=PERIOD_POSTGRES)
     else:
         sql = template.format(p="?", period=PERIOD_SQLITE)
-    return db.execute_sql(sql, (since, reference_time, period.id or 0, start, end))
+    return db.execute_sql(sql, (since, reference_time, period.id or 0, start, end, reference_time))
 
 
 def build_frame(period, settings, reference_time, progress=None, modes=None, recent=None):

@@ -8,7 +8,7 @@ from jobs import recurring, task
 from models import Allocation, JobKinds, Period, Unit, db, now
 
 from . import assignment, service
-from .messages import describe
+from .messages import describe, verification_lines
 
 DAILY_AT = datetime.time(6, 0)
 
@@ -53,13 +53,21 @@ def override_job(ctx, period_id, unit_id, quota, reason):
 @task(JobKinds.SAMPLING_DRAW)
 def draw_job(ctx, period_id, seed, redo):
     period = Period.get_by_id(period_id)
-    return _step(
-        lambda: _(
-            "Drew %(n)d cases with seed %(seed)s.",
-            n=service.draw(period, seed, redo, _reporter(ctx)),
+
+    def work():
+        drawn = service.draw(period, seed, redo, _reporter(ctx))
+        allocations = list(Allocation.of(period))
+        return _(
+            "Drew %(n)d cases with seed %(seed)s: %(issued)d issued to reach the quota of %(quota)d "
+            "interviews, and %(reserve)d in reserve, released only if needed.",
+            n=drawn,
             seed=Period.get_by_id(period_id).seed,
+            issued=sum(a.issued for a in allocations),
+            quota=sum(a.quota for a in allocations),
+            reserve=sum(a.reserve for a in allocations),
         )
-    )
+
+    return _step(work)
 
 
 @task(JobKinds.SAMPLING_RELEASE)
@@ -82,6 +90,18 @@ def assign_job(ctx, period_id):
         return _("Assigned %(n)d cases; %(left)d left without a suitable enumerator.", n=done, left=left)
 
     return _step(work)
+
+
+@task(JobKinds.SAMPLING_VERIFY)
+def verify_job(ctx, period_id):
+    """Redraw from the recorded seed and inputs and compare: the job's message says whether the stored
+    sample is the draw's."""
+    try:
+        result = service.verify(Period.get_by_id(period_id))
+    except service.SamplingError as exc:
+        return {"ok": False, "message": describe(exc)}
+    passed, lines = verification_lines(result)
+    return {"ok": True, "passed": passed, "message": " ".join(lines), "result": result}
 
 
 def propose_releases():

@@ -1,5 +1,6 @@
 """User-facing messages of the sampling steps (translated)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ERRORS = {
@@ -32,3 +33,21 @@ RULE_LABELS = {
 
 def describe(error):
     return str(ERRORS.get(str(error), error))
+
+
+def verification_lines(result):
+    """(passed, [sentences]) of a `service.verify` result, as the command line and the web say it."""
+    if result["identical"] and result["issued_ok"]:
+        return True, [_("The stored sample (%(n)d cases) is identical to the redraw.", n=result["size"])]
+    if result["identical"]:
+        return False, [_("The drawn cases are identical, but some were issued out of the drawn order.")]
+    lines = [
+        _(
+            "The stored sample differs from the redraw: %(missing)d missing, %(unexpected)d unexpected.",
+            missing=result["missing"],
+            unexpected=result["unexpected"],
+        )
+    ]
+    if not result["frame_unchanged"]:
+        lines.append(_("The cases of the period have changed since the draw."))
+    return False, lines

@@ -5,8 +5,10 @@ import math
 import re
 import secrets
 
+from peewee import fn
+
 from fieldwork.progress import unit_progress
-from models import Allocation, Assignment, Contact, Modes, Period, SampleCase, SampleStatus, Unit, db, now
+from models import Allocation, Assignment, Case, Contact, Modes, Period, SampleCase, SampleStatus, Unit, db, now
 from models.audited import delete_rows, insert_rows, update_rows
 from models.bulk import reserve_ids
 
@@ -296,6 +298,21 @@ def verify(period):
         "size": len(stored),
         "issued_ok": _issued_in_order(period, allocations, samples),
     }
+
+
+def imported_after_draw(period):
+    """{unit_id: count} of the period's cases (returned in its month) imported after its draw: they are
+    not in its frame (the draw stays as drawn, and replayable); only a redraw, before any assignment,
+    would take them in. Empty before the draw."""
+    if not period.drawn_at:
+        return {}
+    start, end = period.bounds
+    return dict(
+        Case.select(Case.unit, fn.COUNT(Case.id))
+        .where((Case.returned_at >= start) & (Case.returned_at < end) & (Case.created_at > period.drawn_at))
+        .group_by(Case.unit)
+        .tuples()
+    )
 
 
 def _issued_in_order(period, allocations, samples):

@@ -2,6 +2,7 @@
 cases with known eligibility, enumerators, an allocated period."""
 
 import collections
+import datetime
 import json
 import random
 
@@ -9,6 +10,8 @@ import pytest
 
 from models import (
     AuditRecord,
+    Case,
+    Channels,
     EnumeratorProfile,
     EnumeratorUnit,
     ImportRun,
@@ -124,6 +127,15 @@ def sample_ids(app, users):
     unit = Unit.create(code="X01", name="UBND xã A", level=level)
     procedure = Procedure.create(code="1.0001", name="Đăng ký khai sinh")
     period = Period.create(month="2026-10")
+    case = Case.create(
+        code="HS-0001",
+        unit=unit,
+        procedure=procedure,
+        channel=Channels.DIRECT,
+        received_at=datetime.datetime(2026, 10, 1, 8, 0),
+        returned_at=datetime.datetime(2026, 10, 15, 10, 0),
+        digest="-",
+    )
     done = JobRun.create(kind="import", title="u.csv", actor="admin", role="admin", status="done")
     run = ImportRun.create(kind="units", filename="u.csv", report="{}", job=done)
     job = JobRun.create(kind="sampling.draw", title="draw", actor="admin", role="admin")
@@ -137,7 +149,7 @@ def sample_ids(app, users):
         "periods": period.id,
         "users": users["officer"].id,
         "audit": audit_id,
-        "cases": 1,
+        "cases": case.id,
         "run": run.id,
         "job": job.id,
     }
@@ -158,6 +170,8 @@ def _requests(app, ids):
             args["export_type"] = "csv"
         if "run_id" in rule.arguments:
             args["run_id"] = ids["job"] if rule.endpoint.startswith("jobs.") else ids["run"]
+        if "case_id" in rule.arguments:
+            args["case_id"] = ids["cases"]
         if "assignment_id" in rule.arguments:
             args["assignment_id"] = 999
         url = rule.build(args)[1]

@@ -3,7 +3,8 @@
 import re
 
 from jobs.queue import queue
-from models import Allocation, Assignment, AssignmentEvent, Period, SampleCase
+from models import Allocation, Assignment, AssignmentEvent, Period, SampleCase, UnitLevel
+from sampling.settings import merged
 
 
 def run_step(work_jobs, client, url, data):
@@ -166,17 +167,47 @@ def test_an_override_can_be_cleared_from_the_table(app, client, users, month_dat
     assert "alert-success" in page
 
 
-def test_settings_are_edited_on_the_page_and_validated(app, client, users, month_data, auth):
+def settings_data(**changes):
+    """The settings form as a supervisor posts it: the defaults, with some fields changed."""
+    data = {
+        "period": "2026-10",
+        "repeat_days": "90",
+        "minimum": "5",
+        "rate_phone": "50",
+        "rate_f2f": "80",
+        "reserve": "100",
+        "phone_default": "100",
+        **{f"rule_{r}": "y" for r in ("immediate", "online", "postal", "recent_phone", "no_phone")},
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_settings_are_edited_as_labelled_fields_and_validated(app, client, users, month_data, auth):
     Period.for_month("2026-10")
     auth.login("supervisor")
     page = client.get("/admin/sampling/?period=2026-10").get_data(as_text=True)
-    assert 'data-testid="settings"' in page and "repeat_days" in page
-    client.post("/admin/sampling/settings", data={"period": "2026-10", "settings": '{"minimum": -1}'})
-    assert Period.get(Period.month == "2026-10").settings is None
-    client.post("/admin/sampling/settings", data={"period": "2026-10", "settings": "{oops"})
-    assert Period.get(Period.month == "2026-10").settings is None
-    client.post("/admin/sampling/settings", data={"period": "2026-10", "settings": '{"minimum": 2}'})
-    assert Period.get(Period.month == "2026-10").settings == '{"minimum": 2}'
+    assert 'data-testid="settings"' in page
+    assert "Số phỏng vấn tối thiểu mỗi đơn vị" in page and 'name="minimum" ' in page and 'value="5"' in page
+    assert "repeat_days" not in page.split('data-testid="settings"')[1].split("</label>")[0]  # no JSON key shown
+    for wrong in ({"minimum": "-1"}, {"rate_phone": "0"}, {"repeat_days": "ba mươi"}, {"phone_default": "140"}):
+        response = client.post("/admin/sampling/settings", data=settings_data(**wrong), follow_redirects=True)
+        assert "Chưa lưu thiết lập" in response.get_data(as_text=True)
+        assert Period.get(Period.month == "2026-10").settings is None
+    xa = UnitLevel.get(UnitLevel.code == "xa")
+    response = client.post(
+        "/admin/sampling/settings",
+        data=settings_data(minimum="2", rule_online=None, **{f"phone_{xa.id}": "40"}),
+        follow_redirects=True,
+    )
+    assert "alert-success" in response.get_data(as_text=True)
+    stored = merged(Period.get(Period.month == "2026-10").settings)
+    assert stored["minimum"] == 2 and stored["rules"]["online"] is False and stored["rules"]["postal"] is True
+    assert stored["modes"]["xa"] == {"phone": 0.4, "f2f": 0.6} and stored["modes"]["default"]["phone"] == 1.0
+    page = client.get("/admin/sampling/?period=2026-10").get_data(as_text=True)
+    assert re.search(r'name="phone_%d"[^>]*value="40' % xa.id, page) or re.search(
+        r'value="40[^"]*"[^>]*name="phone_%d"' % xa.id, page
+    )
     officer = app.test_client()
     auth.login("officer", client=officer)
-    assert officer.post("/admin/sampling/settings", data={"period": "2026-10", "settings": "{}"}).status_code == 403
+    assert officer.post("/admin/sampling/settings", data=settings_data()).status_code == 403

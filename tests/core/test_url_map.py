@@ -6,6 +6,7 @@ ROLES = ("admin", "supervisor", "officer", "auditor", "enumerator")
 NOBODY = ()
 READ_REF = ("admin", "supervisor", "officer")
 WRITE_REF = ("admin", "officer")
+CASE_READERS = ("admin", "supervisor", "officer", "auditor")
 
 
 def only(roles, ok=200):
@@ -37,7 +38,11 @@ EXPECTED = {
     "imports.index": only(READ_REF),
     "imports.run": only(READ_REF),
     "imports.status": only(READ_REF, ok=302),  # to the job's status
-    "sampling.index": only(READ_REF),
+    "sampling.index": only(READ_REF + ("auditor",)),
+    "sampling.export_table": only(READ_REF + ("auditor",), ok=404),  # no month given
+    "sampling.verify": only(READ_REF + ("auditor",), ok=404),  # any reader may verify a draw
+    "case.index": only(CASE_READERS, ok=302),  # to the cases list
+    "case.page": only(CASE_READERS),
     # POSTs without a form: write roles are sent back (302) or told the period does not exist (404)
     "sampling.open_period": only(("admin", "supervisor"), ok=302),
     "sampling.allocate": only(("admin", "supervisor"), ok=404),  # no month given
@@ -47,6 +52,7 @@ EXPECTED = {
     "sampling.assign": only(("admin", "supervisor"), ok=404),
     "sampling.settings": only(("admin", "supervisor"), ok=404),
     "assignments.index": only(("admin", "supervisor")),
+    "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
     "assignments.move_absent": only(("admin", "supervisor"), ok=302),
     "assignments.mark_back": only(("admin", "supervisor"), ok=302),
@@ -58,7 +64,8 @@ EXPECTED = {
     "audit.verify": only(("admin", "auditor"), ok=302),  # to the verification job's page
 }
 for prefix, spec in {
-    "cases": model_view(("admin", "supervisor", "officer", "auditor"), NOBODY, details=False, export=True),
+    "cases": model_view(CASE_READERS, NOBODY, details=False, export=True),
+    "sample": model_view(CASE_READERS, NOBODY, details=False, export=True),
     "units": model_view(READ_REF, WRITE_REF),
     "procedures": model_view(READ_REF, WRITE_REF),
     "periods": model_view(READ_REF, READ_REF),

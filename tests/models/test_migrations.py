@@ -34,7 +34,13 @@ def test_upgrade_from_empty_database(empty_database, backend):
     database = connect_database(empty_database(backend))
     assert database.get_tables() == []
     applied = migrations.upgrade(database)
-    assert applied == ["0001_initial", "0002_sampling", "0003_job_runs", "0004_security_log"]
+    assert applied == [
+        "0001_initial",
+        "0002_sampling",
+        "0003_job_runs",
+        "0004_security_log",
+        "0006_audit_object_index",
+    ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
     roles = {r[0] for r in database.execute_sql("SELECT code FROM role").fetchall()}
@@ -66,3 +72,19 @@ def test_audit_table_refuses_update_and_delete(app, statement):
     with pytest.raises(DatabaseError, match="append-only"), db.atomic():
         db.execute_sql(statement)
     assert audit.verify()[0]
+
+
+def test_a_case_page_finds_its_audit_records_by_index(app):
+    """The records of a sampled case and its assignment are found through the partial index (on SQLite,
+    whose planner takes a partial index only when the query repeats its condition)."""
+    from models import AuditRecord, db, is_postgres
+
+    sql, params = AuditRecord.of_objects({"assignment": [1, 2], "sample_case": [3]}).sql()
+    if is_postgres():
+        with db.atomic():
+            db.execute_sql("SET LOCAL enable_seqscan = off")  # an empty table: ask whether the index can serve
+            plan = " ".join(str(r) for r in db.execute_sql("EXPLAIN " + sql, params).fetchall())
+        assert "audit_record_object" in plan
+        return
+    plan = " ".join(str(r) for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "audit_record_object" in plan

@@ -385,3 +385,17 @@ def test_settings_are_shown_validated_and_stored(runner, month_data, allocate):
     rows = allocate(total=40)
     assert rows["X02"]["quota"] == 3
     assert Allocation.get(Allocation.unit == Unit.get(Unit.code == "X01")).quota_f2f > 0
+
+
+def test_cases_imported_after_the_draw_stay_out_of_its_frame_and_verification_still_passes(
+    runner, month_data, import_month, allocate
+):
+    allocate()
+    runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "late"])
+    period = Period.get(Period.month == "2026-10")
+    import_month(month="10", start=5000)  # more October dossiers, imported after the draw
+    result = runner.invoke(args=["sample", "verify", "--period", "2026-10"])
+    assert result.exit_code == 0, result.output  # identical to the redraw
+    late = service.imported_after_draw(Period.get_by_id(period.id))
+    assert sum(late.values()) == sum(sum(c.values()) for c in month_data.values())
+    assert SampleCase.select().join(Case).where(Case.created_at > period.drawn_at).count() == 0
