@@ -80,6 +80,15 @@ def _object(view, context, model, name):
     return f"{model.object_id} · {label}" if label else (model.object_id or "")
 
 
+def _actor(view, context, model, name):
+    """The person's name beside the username the trail keeps (a command line or job actor as written)."""
+    names = g.setdefault("actor_names", None)
+    if names is None:
+        names = g.actor_names = dict(User.select(User.username, User.full_name).tuples())
+    name = names.get(model.actor)
+    return f"{name} ({model.actor})" if name else model.actor
+
+
 def _json(view, context, model, name):
     value = getattr(model, name)
     if not value:
@@ -129,6 +138,7 @@ class AuditView(SecureModelView):
             m.role, m.role
         ),
         "object_id": _object,
+        "actor": _actor,
     }
     column_formatters_detail = {**column_formatters, "before": _json, "after": _json}
     # Export (CSV, XLSX) of the filtered trail, with what changed and the hashes, for the auditor's file;
