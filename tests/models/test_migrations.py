@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "assignment_event",
     "job_run",
     "security_event",
+    "rejected_rows",
 }
 
 
@@ -34,7 +35,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
     database = connect_database(empty_database(backend))
     assert database.get_tables() == []
     applied = migrations.upgrade(database)
-    assert applied == ["0001_initial", "0002_sampling", "0003_job_runs", "0004_security_log"]
+    assert applied == ["0001_initial", "0002_sampling", "0003_job_runs", "0004_security_log", "0005_rejected_rows"]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
     roles = {r[0] for r in database.execute_sql("SELECT code FROM role").fetchall()}
