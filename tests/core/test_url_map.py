@@ -37,6 +37,7 @@ EXPECTED = {
     "imports.index": only(READ_REF),
     "imports.run": only(READ_REF),
     "imports.status": only(READ_REF, ok=302),  # to the job's status
+    "imports.rejected_csv": only(READ_REF, ok=404),  # those who may import; the sample run kept no rows
     "sampling.index": only(READ_REF),
     # POSTs without a form: write roles are sent back (302) or told the period does not exist (404)
     "sampling.open_period": only(("admin", "supervisor"), ok=302),
