@@ -110,7 +110,7 @@ class ImportView(SecureBaseView):
         audit.record_event(  # who downloaded which import's rows: never the rows themselves
             "export",
             ImportRun._meta.table_name,
-            run.id,
+            str(run.id),
             {"format": "csv", "view": self.endpoint, "rows": REJECTED_EXPORT, "count": run.rejected_kept},
         )
         body = stream_with_context(_encoded(stored_text(run, cipher())))

@@ -157,10 +157,13 @@ class XlsxTable:
     def __init__(self, path):
         import openpyxl
 
+        # Opened as a file: openpyxl refuses a path without an .xlsx extension (an upload's is none)
+        self._file = open(path, "rb")
         try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            self._book = openpyxl.load_workbook(self._file, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]
         except Exception:
+            self._file.close()
             raise ImportRefused(_("This file is not a readable XLSX workbook; nothing was imported.")) from None
         self._rows = sheet.iter_rows(values_only=True)
         self.size = os.path.getsize(path)
@@ -190,3 +193,4 @@ class XlsxTable:
 
     def close(self):
         self._book.close()
+        self._file.close()
