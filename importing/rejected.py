@@ -22,12 +22,15 @@ def cell_text(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = value if isinstance(value, str) else str(value)
-    if text.isascii() and "\x00" not in text:
-        return text
     # undecodable bytes (kept as surrogates by the reader) and NULs become U+FFFD: the row stays
     # downloadable, and shows where it must be fixed
-    text = text.replace("\x00", NOT_TEXT)
-    return "".join(NOT_TEXT if "\udc80" <= ch <= "\udcff" else ch for ch in text)
+    if "\x00" in text:
+        text = text.replace("\x00", NOT_TEXT)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join(NOT_TEXT if "\udc80" <= ch <= "\udcff" else ch for ch in text)
+    return text
 
 
 def csv_lines(rows, delimiter=","):
@@ -51,34 +54,34 @@ class RejectedRowsKeeper:
         self.run_id = run_id
         self.cipher = cipher
         self.expires_at = expires_at
-        self.delimiter = ","
         self.kept = 0
         self._chunk = HEADER_CHUNK
-        self._lines = []
-        self._chars = 0
         self._rows = 0
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
 
     def start(self, header, delimiter=","):
-        """The file's header, as the user had it (called once the file is open)."""
-        self.delimiter = delimiter
+        """The file's header, as the user had it (called once the file is open); rows are written with
+        the file's separator."""
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")
         self._store(csv_lines([header], delimiter), 0)
 
     def keep(self, values):
         """Keep one rejected row's values (in file order); rows that cannot be kept are skipped."""
         if not keepable(values):
             return
-        line = csv_lines([values], self.delimiter)
-        self._lines.append(line)
-        self._chars += len(line)
+        self._writer.writerow([cell_text(v) for v in values])
         self._rows += 1
         self.kept += 1
-        if self._chars >= CHUNK_CHARS:
+        if self._buffer.tell() >= CHUNK_CHARS:
             self.flush()
 
     def flush(self):
-        if self._lines:
-            self._store("".join(self._lines), self._rows)
-            self._lines, self._chars, self._rows = [], 0, 0
+        if self._rows:
+            self._store(self._buffer.getvalue(), self._rows)
+            self._buffer.seek(0)
+            self._buffer.truncate()
+            self._rows = 0
 
     def _store(self, text, rows):
         with db.atomic():

@@ -10,6 +10,8 @@ import pytest
 
 import backoffice.imports
 import importing.rejected
+from importing.rejected import cell_text, csv_lines
+from importing.values import parse_datetime
 from jobs.schedule import run_recurring
 from models import AuditRecord, Case, ImportRun, JobKinds, JobRun, JobStatus, RejectedRows, Unit, now
 
@@ -218,3 +220,12 @@ def test_deleted_after_seven_days_by_the_daily_job(app, client, officer, import_
     assert until.strftime("%d/%m/%Y") in page  # "deleted on …"
     response = client.get(link(run))
     assert response.status_code == 404 and until.strftime("%d/%m/%Y") in response.get_data(as_text=True)
+
+
+def test_values_are_written_as_the_importer_reads_them_back():
+    moment = datetime.datetime(2026, 10, 2, 9, 5, 7)
+    assert cell_text(moment) == "2026-10-02 09:05:07" and parse_datetime(cell_text(moment)) == moment
+    assert cell_text(datetime.date(2026, 10, 3)) == "2026-10-03"
+    assert cell_text(912345678) == "912345678"
+    assert cell_text("Ng\udcffyễn\x00") == "Ng\ufffdyễn\ufffd"  # bytes that were not UTF-8, a NUL
+    assert csv_lines([["a;b", 'say "hi"', "x"]], ";") == '"a;b";"say ""hi""";x\r\n'
