@@ -20,6 +20,7 @@ STATUS_LABELS = {
 }
 KIND_LABELS = {
     JobKinds.IMPORT: _l("Import"),
+    JobKinds.IMPORT_PURGE_REJECTED: _l("Daily deletion of expired rejected rows"),
     JobKinds.SAMPLING_ALLOCATE: _l("Allocation"),
     JobKinds.SAMPLING_OVERRIDE: _l("Quota override"),
     JobKinds.SAMPLING_DRAW: _l("Draw"),

@@ -40,6 +40,7 @@ def load_config(instance_path, overrides=None):
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        "REJECTED_ROWS_KEEP_DAYS": int(env.get("REJECTED_ROWS_KEEP_DAYS") or 7),  # an import's rejected rows
         "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -6,7 +6,7 @@ import operator
 
 from flask_babel import gettext as _
 
-from .table import TOO_LONG, match_columns
+from .table import TOO_LONG, NotText, match_columns
 from .values import clean_text, parse_channel, parse_datetime, parse_email, parse_phone
 
 SPEC = {
@@ -90,7 +90,7 @@ class CaseParser:
 
     def parse(self, line, values, report):
         """A Row of clean values, or None after recording in `report` why the row is rejected."""
-        if values is None:
+        if isinstance(values, NotText):
             report.reject(line, _("The row is not valid UTF-8 text."))
             return None
         if values is TOO_LONG:

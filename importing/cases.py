@@ -25,8 +25,9 @@ HELPER_MIN_BYTES = 2_000_000
 
 
 class CaseImporter:
-    def __init__(self, table, report, progress=None):
+    def __init__(self, table, report, progress=None, keep=None):
         self.table = table
+        self.keep = keep or (lambda values: None)  # each rejected row's values, in file order
         self.report = report
         self.progress = progress
         self.parser = CaseParser(
@@ -50,18 +51,20 @@ class CaseImporter:
     def ready_rows(self):
         """Every row of the file ready to write, in file order."""
         parse, report, table = self.parser.parse, self.report, self.table
-        pii, new_rows = self.cipher, self.new_rows
+        pii, new_rows, keep = self.cipher, self.new_rows, self.keep
 
         def make(line, row):
             return make_ready(line, row, pii, new_rows)
 
         if worth_a_helper(table.size, HELPER_MIN_BYTES):
-            yield from ready_rows_in_helper(table, parse, make, report, self._read_up_to, self.ids.in_helper)
+            yield from ready_rows_in_helper(table, parse, make, report, self._read_up_to, self.ids.in_helper, keep)
             return
         for line, values in table.rows():
             row = parse(line, values, report)
             if row is not None:
                 yield make(line, row)
+            else:
+                keep(values)
             self.fraction = table.fraction_done()
 
     def _read_up_to(self, fraction):

@@ -10,18 +10,27 @@ from .table import ImportRefused, open_table
 KINDS = ("units", "procedures", "cases")
 
 
-def import_file(kind, path, progress=None):
-    """Import one file; return an ImportReport. Raises ImportRefused for an unreadable file."""
+def _forget(values):
+    pass
+
+
+def import_file(kind, path, progress=None, rejected=None):
+    """Import one file; return an ImportReport. Raises ImportRefused for an unreadable file.
+    `rejected` (a RejectedRowsKeeper), if given, keeps the rejected rows in the file's columns."""
     if kind not in KINDS:
         raise ValueError(f"Unknown import kind: {kind}")
     table = open_table(path)
     try:
         report = ImportReport()
+        keep = _forget
+        if rejected is not None:
+            rejected.start(table.header, getattr(table, "delimiter", ","))
+            keep = rejected.keep
         if kind == "cases":
-            return CaseImporter(table, report, progress).run()
+            return CaseImporter(table, report, progress, keep).run()
         if kind == "units":
-            return import_units(table, report, progress)
-        return import_procedures(table, report, progress)
+            return import_units(table, report, progress, keep)
+        return import_procedures(table, report, progress, keep)
     finally:
         table.close()
 

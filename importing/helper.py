@@ -16,22 +16,31 @@ import pickle
 import signal
 import traceback
 
+from .table import TOO_LONG
+
 BATCH = 2000  # ready rows per batch (about 2 MB pickled)
 SLOTS = 32  # batches the helper may be ahead: more than a chunk of the importer (see importing.cases)
 SLOT_BYTES = 8 << 20  # a batch larger than this (long texts) goes through the pipe itself
 
 
+REJECT, WARN, KEEP = "reject", "warn", "keep"  # what a note of the helper is
+
+
 class _Notes:
-    """Rejections and warnings found in the helper, sent with their batch and replayed in order."""
+    """Rejections, warnings and the rejected rows' values found in the helper, sent with their batch and
+    replayed in order."""
 
     def __init__(self):
         self.items = []
 
     def reject(self, line, reason, value=None):
-        self.items.append((True, line, str(reason), value))
+        self.items.append((REJECT, line, str(reason), value))
 
     def warn(self, line, reason, value=None):
-        self.items.append((False, line, str(reason), value))
+        self.items.append((WARN, line, str(reason), value))
+
+    def keep(self, line, values):
+        self.items.append((KEEP, line, None, values))
 
     def take(self):
         items, self.items = self.items, []
@@ -95,6 +104,8 @@ def _produce(conn, ring, table, parse, make, context):
                 row = parse(line, values, notes)
                 if row is not None:
                     batch.append(make(line, row))
+                elif values is not TOO_LONG:  # a row the reader could split is kept (see importing.rejected)
+                    notes.keep(line, values)
                 if len(batch) >= BATCH or len(notes.items) >= BATCH:
                     ring.put(conn, (batch, notes.take(), table.fraction_done()))
                     batch = []
@@ -109,10 +120,11 @@ def _produce(conn, ring, table, parse, make, context):
         conn.close()
 
 
-def ready_rows_in_helper(table, parse, make, report, on_fraction, context):
+def ready_rows_in_helper(table, parse, make, report, on_fraction, context, keep):
     """Every `make(line, parse(line, values, notes))` of `table`'s rows that parse, in file order, made
-    by a forked helper inside `with context():`; rejections and warnings go to `report`, the share
-    of the file read to `on_fraction`. An error in the helper is raised here."""
+    by a forked helper inside `with context():`; rejections and warnings go to `report`, the values of
+    rejected rows to `keep`, the share of the file read to `on_fraction`. An error in the helper is
+    raised here."""
     fork = multiprocessing.get_context("fork")
     receiving, sending = fork.Pipe(duplex=False)
     ring = _Ring(fork)
@@ -133,8 +145,11 @@ def ready_rows_in_helper(table, parse, make, report, on_fraction, context):
             if isinstance(message, BaseException):
                 raise message
             batch, notes, fraction = message
-            for rejected, line, reason, value in notes:
-                (report.reject if rejected else report.warn)(line, reason, value)
+            for note, line, reason, value in notes:
+                if note == KEEP:
+                    keep(value)
+                else:
+                    (report.reject if note == REJECT else report.warn)(line, reason, value)
             on_fraction(fraction)
             yield from batch
     finally:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from models import Procedure, Unit, UnitLevel, db
 
-from .table import TOO_LONG, match_columns, normalize_header
+from .table import TOO_LONG, NotText, match_columns, normalize_header
 from .values import clean_text, parse_flag
 
 UNIT_SPEC = {
@@ -21,6 +21,10 @@ PROCEDURE_SPEC = {
 }
 
 
+def _keep_nothing(values):
+    pass
+
+
 def _reader(table, spec):
     cols = match_columns(table.header, spec)
 
@@ -31,12 +35,14 @@ def _reader(table, spec):
     return get
 
 
-def _clean_rows(table, spec, limits, report, missing):
-    """Yield (line, values, get, texts) for rows that decode, fit `limits` and have a code and name."""
+def _clean_rows(table, spec, limits, report, missing, dropped):
+    """Yield (line, values, get, texts) for rows that decode, fit `limits` and have a code and name;
+    the (line, values) of the others go to `dropped`."""
     get = _reader(table, spec)
     for line, values in table.rows():
-        if values is None:
+        if isinstance(values, NotText):
             report.reject(line, _("The row is not valid UTF-8 text."))
+            dropped.append((line, values))
             continue
         if values is TOO_LONG:
             report.reject(line, _("A value of this row is longer than 1,048,576 characters, or a quote is left open."))
@@ -46,9 +52,11 @@ def _clean_rows(table, spec, limits, report, missing):
         except ValueError:
             long = next((f for f, size in limits.items() if len(" ".join(str(get(values, f)).split())) > size), None)
             report.reject(line, _("A value is longer than allowed."), get(values, long) if long else None)
+            dropped.append((line, values))
             continue
         if not texts["code"] or not texts["name"]:
             report.reject(line, missing)
+            dropped.append((line, values))
             continue
         yield line, values, get, texts
 
@@ -69,14 +77,25 @@ def _save_if_changed(obj, values, report):
         report.unchanged += 1
 
 
-def import_units(table, report, progress=None):
+def _keep_in_order(dropped, keep):
+    """The rejected rows' values to `keep`, in file order (a reference list is small: held whole)."""
+    for _line, values in sorted(dropped, key=lambda item: item[0]):
+        keep(values)
+
+
+def import_units(table, report, progress=None, keep=_keep_nothing):
     levels = {}
     for level in UnitLevel.select():
         levels[normalize_header(level.code)] = level.id
         levels[normalize_header(level.name)] = level.id
-    rows = {}
+    rows, originals, dropped = {}, {}, []
     for line, values, get, texts in _clean_rows(
-        table, UNIT_SPEC, {"code": 64, "name": 300, "parent": 64}, report, _("Unit code and name are required.")
+        table,
+        UNIT_SPEC,
+        {"code": 64, "name": 300, "parent": 64},
+        report,
+        _("Unit code and name are required."),
+        dropped,
     ):
         code, name, parent = texts["code"], texts["name"], texts["parent"]
         level_id = levels.get(normalize_header(get(values, "level")))
@@ -84,10 +103,12 @@ def import_units(table, report, progress=None):
             report.reject(
                 line, _("Unknown unit level; expected so, xa, huyen, nganh_doc or tinh."), get(values, "level")
             )
+            dropped.append((line, values))
             continue
         if code in rows:
             report.warn(line, _("Unit code repeated in the file; this later row is used."))
         rows[code] = (line, name, level_id, parent)
+        originals[code] = values
     stored = {c for (c,) in Unit.select(Unit.code).tuples()}
     stored_parent = Unit.alias()
     parents = dict(
@@ -97,6 +118,7 @@ def import_units(table, report, progress=None):
     for code, (line, _n, _lv, parent) in list(rows.items()):
         if parent == code or _cycles(code, parents):
             report.reject(line, _("The parent chain of this unit loops back to itself."), code)
+            dropped.append((line, originals[code]))
             del rows[code]
     changed = True
     while changed:  # a unit whose parent was rejected is rejected too, never attached elsewhere
@@ -104,6 +126,7 @@ def import_units(table, report, progress=None):
         for code, (line, _n, _lv, parent) in list(rows.items()):
             if parent and parent not in rows and parent not in stored:
                 report.reject(line, _("Parent unit %(code)s does not exist.", code=parent), parent)
+                dropped.append((line, originals[code]))
                 del rows[code]
                 changed = True
     with db.atomic():
@@ -126,6 +149,7 @@ def import_units(table, report, progress=None):
             unit.save()
             ids[code] = unit.id
             codes[unit.id] = code
+    _keep_in_order(dropped, keep)
     if progress:
         progress(report, 1.0)
     return report
@@ -150,14 +174,15 @@ def _cycles(code, parents):
     return False
 
 
-def import_procedures(table, report, progress=None):
-    rows = {}
+def import_procedures(table, report, progress=None, keep=_keep_nothing):
+    rows, dropped = {}, []
     for line, values, get, texts in _clean_rows(
         table,
         PROCEDURE_SPEC,
         {"code": 64, "name": 1000, "field": 300},
         report,
         _("Procedure code and name are required."),
+        dropped,
     ):
         code, name, field = texts["code"], texts["name"], texts["field"]
         try:
@@ -166,6 +191,7 @@ def import_procedures(table, report, progress=None):
             report.reject(
                 line, _("Unreadable immediate-result flag; use 1/có/x or leave it empty."), get(values, "immediate")
             )
+            dropped.append((line, values))
             continue
         if code in rows:
             report.warn(line, _("Procedure code repeated in the file; this later row is used."))
@@ -174,6 +200,7 @@ def import_procedures(table, report, progress=None):
         existing = {p.code: p for p in Procedure.select().where(Procedure.code.in_(list(rows)))} if rows else {}
         for code, values in rows.items():
             _save_if_changed(existing.get(code) or Procedure(code=code), values, report)
+    _keep_in_order(dropped, keep)
     if progress:
         progress(report, 1.0)
     return report

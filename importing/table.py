@@ -15,6 +15,10 @@ csv.field_size_limit(FIELD_LIMIT)
 TOO_LONG = ("<a field longer than the limit>",)  # yielded by rows() instead of a row's values
 
 
+class NotText(list):
+    """The values of a row that is not text (bytes that are not UTF-8, kept as surrogates, or a NUL)."""
+
+
 class ImportRefused(Exception):
     """The file as a whole cannot be imported; nothing was changed."""
 
@@ -102,7 +106,7 @@ class CsvTable:
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
 
     def rows(self):
-        """Yield (line, values), where line counts the header line as 1; values is None for a row that
+        """Yield (line, values), where line counts the header line as 1; values is a NotText for a row that
         is not text, TOO_LONG for a row with a field over FIELD_LIMIT characters."""
         reader = self._reader
         consumed = 0
@@ -124,9 +128,9 @@ class CsvTable:
                 try:
                     joined.encode("utf-8")
                     if "\x00" in joined:  # a NUL is never text (and PostgreSQL refuses it)
-                        values = None
+                        values = NotText(values)
                 except UnicodeEncodeError:  # undecodable bytes, kept as surrogates
-                    values = None
+                    values = NotText(values)
                 yield first_line, values
 
     def fraction_done(self):
@@ -153,10 +157,13 @@ class XlsxTable:
     def __init__(self, path):
         import openpyxl
 
+        # Opened as a file: openpyxl refuses a path without an .xlsx extension (an upload's is none)
+        self._file = open(path, "rb")
         try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            self._book = openpyxl.load_workbook(self._file, read_only=True, data_only=True)
             sheet = self._book.worksheets[0]
         except Exception:
+            self._file.close()
             raise ImportRefused(_("This file is not a readable XLSX workbook; nothing was imported.")) from None
         self._rows = sheet.iter_rows(values_only=True)
         self.size = os.path.getsize(path)
@@ -186,3 +193,4 @@ class XlsxTable:
 
     def close(self):
         self._book.close()
+        self._file.close()

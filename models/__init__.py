@@ -6,7 +6,7 @@ from .audited import AuditedModel
 from .base import LOCAL_TZ, BaseModel, UnauditedWrite, connect_database, db, is_postgres, now
 from .cases import Case, Contact
 from .fieldwork import Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit
-from .imports import ImportRun
+from .imports import ImportRun, RejectedRows
 from .jobs import JobRun
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
@@ -38,6 +38,7 @@ ALL_MODELS = [
     Period,
     JobRun,
     ImportRun,
+    RejectedRows,
     AuditRecord,
     Allocation,
     SampleCase,

@@ -62,6 +62,7 @@ class JobStatus:
 
 class JobKinds:
     IMPORT = "import"
+    IMPORT_PURGE_REJECTED = "import.purge_rejected"  # daily, scheduled: rejected rows past their keep
     SAMPLING_ALLOCATE = "sampling.allocate"
     SAMPLING_OVERRIDE = "sampling.override"
     SAMPLING_DRAW = "sampling.draw"

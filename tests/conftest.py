@@ -40,6 +40,7 @@ DATA_TABLES = [
     "assignment",
     "assignment_event",
     "security_event",
+    "rejected_rows",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

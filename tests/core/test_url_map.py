@@ -43,6 +43,7 @@ EXPECTED = {
     "sampling.verify": only(READ_REF + ("auditor",), ok=404),  # any reader may verify a draw
     "case.index": only(CASE_READERS, ok=302),  # to the cases list
     "case.page": only(CASE_READERS),
+    "imports.rejected_csv": only(READ_REF, ok=404),  # those who may import; the sample run kept no rows
     # POSTs without a form: write roles are sent back (302) or told the period does not exist (404)
     "sampling.open_period": only(("admin", "supervisor"), ok=302),
     "sampling.allocate": only(("admin", "supervisor"), ok=404),  # no month given

@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "assignment_event",
     "job_run",
     "security_event",
+    "rejected_rows",
 }
 
 
@@ -39,6 +40,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0002_sampling",
         "0003_job_runs",
         "0004_security_log",
+        "0005_rejected_rows",
         "0006_audit_object_index",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
