@@ -1,0 +1,1 @@
+"""Questionnaires in XLSForm: parsing, the expression subset, versions."""
