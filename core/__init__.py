@@ -13,6 +13,7 @@ import interviewer
 import jobs
 import models
 import public
+import questionnaires
 import sampling
 
 from . import auth, cli, config, errors, i18n, security
@@ -35,6 +36,7 @@ def create_app(overrides=None):
     # Domains: their commands and jobs
     importing.init_app(app)
     sampling.init_app(app)
+    questionnaires.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

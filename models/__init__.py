@@ -10,6 +10,7 @@ from .imports import ImportRun, RejectedRows
 from .jobs import JobRun
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
+from .questionnaires import FormRule, PublishedVersionChanged, Questionnaire, QuestionnaireVersion
 from .sampling import Allocation, SampleCase
 from .security import SecurityEvent
 from .users import Role, User
@@ -18,10 +19,12 @@ from .vocabulary import (
     AssignmentStatus,
     Channels,
     Dispositions,
+    Elements,
     JobKinds,
     JobStatus,
     Modes,
     PeriodStatus,
+    QuestionnaireStatus,
     Roles,
     SampleStatus,
     SecurityEvents,
@@ -47,6 +50,9 @@ ALL_MODELS = [
     Assignment,
     AssignmentEvent,
     SecurityEvent,
+    Questionnaire,
+    QuestionnaireVersion,
+    FormRule,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -66,11 +72,14 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "AssignmentStatus",
     "Channels",
     "Dispositions",
+    "Elements",
     "JobKinds",
     "JobStatus",
     "Modes",
     "SecurityEvents",
     "PeriodStatus",
+    "PublishedVersionChanged",
+    "QuestionnaireStatus",
     "Roles",
     "SampleStatus",
 ]

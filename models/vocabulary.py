@@ -29,6 +29,29 @@ class Channels:
     ALL = (DIRECT, ONLINE, POSTAL)
 
 
+class Elements:
+    """The SIPAS elements (and seed 001's group 7) a question's answers feed, as the XLSForm column
+    `element` names them (optionally with a criterion after a dot: `civil_servants.attitude`)."""
+
+    ACCESS = "access"  # tiếp cận dịch vụ
+    PROCEDURE = "procedure"  # thủ tục hành chính
+    CIVIL_SERVANTS = "civil_servants"  # công chức
+    RESULT = "result"  # kết quả
+    FEEDBACK = "feedback"  # tiếp nhận, xử lý góp ý, phản ánh, kiến nghị
+    LEGAL_DOCUMENTS = "legal_documents"  # chất lượng văn bản (seed 001, group 7)
+    ALL = (ACCESS, PROCEDURE, CIVIL_SERVANTS, RESULT, FEEDBACK, LEGAL_DOCUMENTS)
+
+
+class QuestionnaireStatus:
+    """A questionnaire version: a draft may be replaced; published, it never changes; retired, it is
+    given to no new interview."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+    ALL = (DRAFT, PUBLISHED, RETIRED)
+
+
 class SampleStatus:
     ISSUED = "issued"
     RESERVE = "reserve"

@@ -41,6 +41,9 @@ DATA_TABLES = [
     "assignment_event",
     "security_event",
     "rejected_rows",
+    "questionnaire",
+    "questionnaire_version",
+    "form_rule",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

@@ -27,6 +27,9 @@ EXPECTED_TABLES = {
     "job_run",
     "security_event",
     "rejected_rows",
+    "questionnaire",
+    "questionnaire_version",
+    "form_rule",
 }
 
 
@@ -42,6 +45,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0004_security_log",
         "0005_rejected_rows",
         "0006_audit_object_index",
+        "0007_questionnaires",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
