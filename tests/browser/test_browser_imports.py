@@ -17,6 +17,7 @@ MENUS = {
         "imports",
         "periods",
         "sampling",
+        "sample",
         "assignments",
         "enumerators",
         "coverage",
@@ -32,6 +33,7 @@ MENUS = {
         "imports",
         "periods",
         "sampling",
+        "sample",
         "assignments",
         "enumerators",
         "coverage",
@@ -39,8 +41,8 @@ MENUS = {
         "procedures",
         "jobs",
     },
-    "officer": {"cases", "imports", "periods", "sampling", "units", "procedures"},
-    "auditor": {"cases", "audit", "security"},
+    "officer": {"cases", "imports", "periods", "sampling", "sample", "units", "procedures"},
+    "auditor": {"cases", "sampling", "sample", "audit", "security"},
 }
 JOB_TIMEOUT = 30_000  # ms
 
