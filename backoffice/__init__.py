@@ -27,6 +27,7 @@ from .cases import CaseView
 from .home import HomeView
 from .imports import ImportView
 from .jobs import JobView
+from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .sample import SampleView
 from .sampling import AssignmentBoardView, SamplingView
@@ -66,6 +67,7 @@ def init_app(app):
     admin.add_view(PeriodView(Period, name=_l("Survey periods"), category=data, endpoint="periods"))
     survey = _l("Sampling")
     admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
+    admin.add_view(QuestionnaireView(name=_l("Questionnaires"), category=survey, endpoint="questionnaires"))
     admin.add_view(SampleView(SampleCase, name=_l("Drawn sample"), category=survey, endpoint="sample"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
     admin.add_view(

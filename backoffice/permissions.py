@@ -18,6 +18,7 @@ VIEWS = {
     "sampling": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, {ADMIN, SUPERVISOR}),  # any reader may verify the draw
     "sample": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
+    "questionnaires": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
 }
 

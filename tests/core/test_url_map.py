@@ -52,6 +52,12 @@ EXPECTED = {
     "sampling.release": only(("admin", "supervisor"), ok=404),
     "sampling.assign": only(("admin", "supervisor"), ok=404),
     "sampling.settings": only(("admin", "supervisor"), ok=404),
+    "questionnaires.index": only(READ_REF),
+    "questionnaires.upload": only(WRITE_REF, ok=302),  # no file: back with a message
+    "questionnaires.publish": only(WRITE_REF, ok=404),  # no such version
+    "questionnaires.retire": only(WRITE_REF, ok=404),
+    "questionnaires.rules": only(WRITE_REF, ok=302),
+    "questionnaires.preview": only(READ_REF, ok=404),  # no such version
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
