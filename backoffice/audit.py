@@ -23,6 +23,7 @@ def action_names():
         "delete": _("Deleted"),
         "export": _("Exported"),
         "login_failed": _("Failed sign-in"),
+        "reveal_phone": _("Phone revealed"),
     }
 
 
@@ -43,6 +44,13 @@ def object_names():
         "assignment": _("Assignment"),
         "assignment_event": _("Assignment history"),
         "import_run": _("Import"),
+        "questionnaire": _("Questionnaire"),
+        "questionnaire_version": _("Questionnaire version"),
+        "form_rule": _("Form of a case"),
+        "call_attempt": _("Call attempt"),
+        "interview": _("Interview"),
+        "alert": _("Alert"),
+        "disposition": _("Call outcome"),
     }
 
 

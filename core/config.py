@@ -41,6 +41,7 @@ def load_config(instance_path, overrides=None):
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
         "REJECTED_ROWS_KEEP_DAYS": int(env.get("REJECTED_ROWS_KEEP_DAYS") or 7),  # an import's rejected rows
+        "MAX_ATTEMPTS": int(env.get("MAX_ATTEMPTS") or 5),  # call attempts before a case closes
         "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

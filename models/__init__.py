@@ -7,6 +7,7 @@ from .base import LOCAL_TZ, BaseModel, UnauditedWrite, connect_database, db, is_
 from .cases import Case, Contact
 from .fieldwork import Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit
 from .imports import ImportRun, RejectedRows
+from .interviews import Alert, CallAttempt, Disposition, Interview
 from .jobs import JobRun
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
@@ -20,6 +21,8 @@ from .vocabulary import (
     Channels,
     Dispositions,
     Elements,
+    InterviewChannels,
+    InterviewStatus,
     JobKinds,
     JobStatus,
     Modes,
@@ -53,6 +56,10 @@ ALL_MODELS = [
     Questionnaire,
     QuestionnaireVersion,
     FormRule,
+    Disposition,
+    CallAttempt,
+    Interview,
+    Alert,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -73,6 +80,8 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "Channels",
     "Dispositions",
     "Elements",
+    "InterviewChannels",
+    "InterviewStatus",
     "JobKinds",
     "JobStatus",
     "Modes",

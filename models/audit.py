@@ -283,6 +283,7 @@ def record_many(entries):
 
 def record_event(action, model, object_id=None, detail=None):
     """An audited event that is not a row change (an import run, a lock-out, …)."""
+    object_id = None if object_id is None else str(object_id)
     with db.atomic():
         return record_many([(action, model, object_id, None, detail)])
 

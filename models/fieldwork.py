@@ -1,6 +1,6 @@
 """Fieldwork: enumerators' profiles and coverage, assignments of sampled cases and their history."""
 
-from peewee import JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField, TextField, fn
+from peewee import JOIN, SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from .audited import AuditedModel
 from .base import now
@@ -36,6 +36,9 @@ class Assignment(AuditedModel):
     enumerator = ForeignKeyField(User, backref="assignments", on_delete="RESTRICT")
     status = CharField(max_length=16, default=AssignmentStatus.OPEN)
     outcome = CharField(max_length=8, null=True)  # Dispositions, e.g. 1.1 complete
+    attempt_count = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    next_at = DateTimeField(null=True)  # not to be tried again before (a retry's wait)
+    appointment_at = DateTimeField(null=True)  # the respondent asked to be called then
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 

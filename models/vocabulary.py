@@ -42,6 +42,30 @@ class Elements:
     ALL = (ACCESS, PROCEDURE, CIVIL_SERVANTS, RESULT, FEEDBACK, LEGAL_DOCUMENTS)
 
 
+class InterviewStatus:
+    """An interview: being answered, then submitted; a supervisor approves it (only approved ones
+    count) or rejects it back to its enumerator; an auditor's finding may invalidate it."""
+
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    INVALIDATED = "invalidated"
+    COMPLETE = (SUBMITTED, APPROVED)  # what holds the case's one complete
+    OPEN = (IN_PROGRESS, REJECTED)  # what its enumerator may still change
+
+
+class InterviewChannels:
+    """How an interview's answers came in (its mode for those led by an enumerator)."""
+
+    PHONE = "phone"
+    F2F = "f2f"
+    PAPER = "paper"  # typed in from a paper form
+    WEB = "web"  # self-administered through a link, a QR code or the survey website
+    KIOSK = "kiosk"  # the tablet at the counter
+    ALL = (PHONE, F2F, PAPER, WEB, KIOSK)
+
+
 class QuestionnaireStatus:
     """A questionnaire version: a draft may be replaced; published, it never changes; retired, it is
     given to no new interview."""
@@ -106,6 +130,7 @@ class Dispositions:
     BREAK_OFF = "2.12"
     NON_CONTACT = "2.20"
     RESPONDENT_UNAVAILABLE = "2.21"
+    APPOINTMENT = "2.211"  # the respondent asked to be called back at a given time (a 2.21 sub-code)
     ANSWERING_MACHINE = "2.22"
     OTHER = "2.30"
     UNKNOWN = "3.10"

@@ -44,6 +44,9 @@ DATA_TABLES = [
     "questionnaire",
     "questionnaire_version",
     "form_rule",
+    "call_attempt",
+    "interview",
+    "alert",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

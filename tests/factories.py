@@ -4,6 +4,7 @@ cases with known eligibility, enumerators, an allocated period."""
 import collections
 import datetime
 import json
+import os
 import random
 
 import pytest
@@ -14,10 +15,12 @@ from models import (
     Channels,
     EnumeratorProfile,
     EnumeratorUnit,
+    FormRule,
     ImportRun,
     JobRun,
     Period,
     Procedure,
+    Questionnaire,
     Role,
     Roles,
     Unit,
@@ -117,6 +120,31 @@ def allocate(runner):
     return run
 
 
+FORMS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "questionnaires", "forms")
+
+
+@pytest.fixture
+def fieldwork_ready(runner, month_data, enumerators, allocate):
+    """October drawn and assigned, the two shipped questionnaires published and given to every case
+    (in person / online, phone / face to face); returns the period."""
+    for form_id in ("sipas_truc_tiep", "sipas_truc_tuyen"):
+        result = runner.invoke(args=["questionnaire", "import", os.path.join(FORMS, f"{form_id}.xlsx")])
+        assert result.exit_code == 0, result.output
+        assert runner.invoke(args=["questionnaire", "publish", form_id, "--version", "2026.1"]).exit_code == 0
+    forms = {q.form_id: q for q in Questionnaire.select()}
+    for channel, form_id in (
+        ("direct", "sipas_truc_tiep"),
+        ("online", "sipas_truc_tuyen"),
+        ("postal", "sipas_truc_tiep"),
+    ):
+        for mode in ("phone", "f2f"):
+            FormRule.create(channel=channel, mode=mode, questionnaire=forms[form_id])
+    allocate()
+    assert runner.invoke(args=["sample", "draw", "--period", "2026-10", "--seed", "fieldwork"]).exit_code == 0
+    assert runner.invoke(args=["sample", "assign", "--period", "2026-10"]).exit_code == 0
+    return Period.get(Period.month == "2026-10")
+
+
 PUBLIC_ENDPOINTS = {"static", "admin.static"}
 
 
@@ -172,6 +200,8 @@ def _requests(app, ids):
             args["run_id"] = ids["job"] if rule.endpoint.startswith("jobs.") else ids["run"]
         if "case_id" in rule.arguments:
             args["case_id"] = ids["cases"]
+        if "interview_id" in rule.arguments:
+            args["interview_id"] = 999
         if "version_id" in rule.arguments:
             args["version_id"] = 999
         if "assignment_id" in rule.arguments:

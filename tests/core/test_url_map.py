@@ -35,6 +35,12 @@ EXPECTED = {
     "auth.login": dict.fromkeys(ROLES, 302),
     "auth.logout": dict.fromkeys(ROLES, 302),
     "interviewer.home": only(("enumerator",)),
+    "interviewer.find": only(("enumerator",), ok=302),  # back to the list: no such case of theirs
+    # another's (or no such) assignment or interview: refused to every role, enumerators included
+    **{
+        f"interviewer.{name}": dict.fromkeys(ROLES, 403)
+        for name in ("assignment", "phone", "attempt", "begin", "interview", "answers", "submit_interview")
+    },
     "imports.index": only(READ_REF),
     "imports.run": only(READ_REF),
     "imports.status": only(READ_REF, ok=302),  # to the job's status

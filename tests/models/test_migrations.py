@@ -30,6 +30,10 @@ EXPECTED_TABLES = {
     "questionnaire",
     "questionnaire_version",
     "form_rule",
+    "call_attempt",
+    "interview",
+    "alert",
+    "disposition",
 }
 
 
@@ -46,6 +50,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0005_rejected_rows",
         "0006_audit_object_index",
         "0007_questionnaires",
+        "0008_interviews",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing

@@ -1,0 +1,172 @@
+"""The enumerator's day and interviews: their own work only, the phone revealed (and audited) only
+while it is theirs and open, AAPOR outcomes with retries, appointments and a maximum of attempts, a
+refusal respected at once, answers saved as they go, one complete per case whatever happens."""
+
+import datetime
+import json
+
+import pytest
+from peewee import IntegrityError
+
+from models import (
+    Assignment,
+    AuditRecord,
+    CallAttempt,
+    Contact,
+    Interview,
+    Modes,
+    SampleCase,
+    User,
+    db,
+    now,
+)
+from models.pii import cipher
+
+
+def open_phone_work(username):
+    user = User.get(User.username == username)
+    return (
+        Assignment.select()
+        .join(SampleCase)
+        .where((Assignment.enumerator == user) & (Assignment.status == "open") & (SampleCase.mode == Modes.PHONE))
+        .order_by(Assignment.id)
+    )
+
+
+def answers_for_complete():
+    return {
+        "dong_y": "co",
+        "dung_ho_so": "co",
+        "co_so_vat_chat": "4",
+        "thong_tin_tien_ich": "5",
+        "niem_yet": "4",
+        "dung_quy_dinh": "3",
+        "cong_chuc_tiep_nhan": "5",
+        "cong_chuc_giai_quyet": "4",
+        "thai_do": "5",
+        "nang_luc": "khong_y_kien",
+        "phien_ha": "khong",
+        "dung_hen": "som_dung_hen",
+        "ket_qua_chinh_xac": "5",
+        "so_lan_di_lai": "1",
+        "da_gop_y": "khong",
+        "kenh_gop_y": "3",
+        "van_ban": "4",
+        "hai_long_chung": "4",
+    }
+
+
+def test_an_enumerator_sees_only_their_work_in_call_order(app, client, users, fieldwork_ready, auth):
+    auth.login("dtv1")
+    mine = list(open_phone_work("dtv1"))
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert f"/interviewer/a/{mine[0].id}" in page and "Mới" in page
+    theirs = open_phone_work("dtv2").first()
+    assert client.get(f"/interviewer/a/{theirs.id}").status_code == 403
+    assert client.post(f"/interviewer/a/{theirs.id}/phone").status_code == 403
+    assert client.post(f"/interviewer/a/{theirs.id}/attempt", data={"outcome": "3.13"}).status_code == 403
+    assert CallAttempt.select().count() == 0
+
+
+def test_the_phone_is_revealed_only_to_its_enumerator_and_each_reveal_is_audited(
+    app, client, users, fieldwork_ready, auth
+):
+    auth.login("dtv1")
+    assignment = open_phone_work("dtv1").first()
+    page = client.get(f"/interviewer/a/{assignment.id}")
+    sample = SampleCase.get_by_id(assignment.sample_id)
+    phone = cipher().decrypt(Contact.get(Contact.case == sample.case_id).phone_enc)
+    assert phone not in page.get_data(as_text=True)
+    revealed = client.post(f"/interviewer/a/{assignment.id}/phone")
+    assert f'href="tel:{phone}"' in revealed.get_data(as_text=True)
+    assert revealed.headers["Cache-Control"] == "no-store"
+    record = AuditRecord.get(AuditRecord.action == "reveal_phone")
+    assert record.actor == "dtv1" and record.object_id == str(sample.case_id) and phone not in (record.after or "")
+
+
+def test_outcomes_retries_appointments_and_the_maximum_of_attempts(app, client, users, fieldwork_ready, auth):
+    auth.login("dtv1")
+    first, second, third = list(open_phone_work("dtv1"))[:3]
+    client.post(f"/interviewer/a/{first.id}/attempt", data={"outcome": "3.13"})
+    first = Assignment.get_by_id(first.id)
+    assert first.attempt_count == 1 and first.status == "open" and first.next_at > now()
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert page.index(f"/interviewer/a/{second.id}") < page.index(f"/interviewer/a/{first.id}")  # waiting goes last
+
+    for _i in range(4):
+        client.post(f"/interviewer/a/{first.id}/attempt", data={"outcome": "3.13"})
+    first = Assignment.get_by_id(first.id)
+    assert (first.status, first.outcome, first.attempt_count) == ("closed", "3.13", 5)
+    assert client.post(f"/interviewer/a/{first.id}/attempt", data={"outcome": "3.13"}).status_code == 403
+
+    client.post(f"/interviewer/a/{second.id}/attempt", data={"outcome": "2.11"})
+    assert Assignment.get_by_id(second.id).status == "closed"  # a refusal is never called again
+
+    response = client.post(f"/interviewer/a/{third.id}/attempt", data={"outcome": "2.211"}, follow_redirects=True)
+    assert "Lịch hẹn cần ngày và giờ sau thời điểm hiện tại." in response.get_data(as_text=True)
+    assert Assignment.get_by_id(third.id).attempt_count == 0
+    when = (now() + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")  # the province's local time
+    client.post(f"/interviewer/a/{third.id}/attempt", data={"outcome": "2.211", "appointment_at": when})
+    third = Assignment.get_by_id(third.id)
+    assert third.appointment_at.strftime("%Y-%m-%dT%H:%M") == when and third.status == "open"
+    assert client.post(f"/interviewer/a/{third.id}/attempt", data={"outcome": "1.1"}).status_code == 302
+    assert Assignment.get_by_id(third.id).attempt_count == 1  # a complete is never a click
+
+
+def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, fieldwork_ready, auth):
+    auth.login("dtv1")
+    assignment = open_phone_work("dtv1").first()
+    response = client.post(f"/interviewer/a/{assignment.id}/interview")
+    interview = Interview.get(Interview.assignment == assignment.id)
+    assert response.headers["Location"] == f"/interviewer/i/{interview.id}"
+    page = client.get(f"/interviewer/i/{interview.id}").get_data(as_text=True)
+    assert "Việc tham gia khảo sát là quyền của anh/chị" in page and "js/interview.js" in page
+    assert client.post(f"/interviewer/a/{assignment.id}/interview").headers["Location"].endswith(f"/{interview.id}")
+
+    saved = client.post(
+        f"/interviewer/i/{interview.id}/answers",
+        json={"answers": {"dong_y": "co", "dung_ho_so": "co", "so_lan_di_lai": "99"}},
+    )
+    body = saved.get_json()
+    assert body["saved"]["dong_y"] == "co" and "so_lan_di_lai" in body["errors"]
+    records = AuditRecord.select().count()
+    client.post(f"/interviewer/i/{interview.id}/answers", json={"answers": {"dong_y": "co"}})
+    assert AuditRecord.select().count() == records  # the same answer again changes nothing
+    assert client.post(f"/interviewer/i/{interview.id}/answers", data="not json").status_code == 400
+
+    incomplete = client.post(f"/interviewer/i/{interview.id}/submit", data={"dong_y": "co", "dung_ho_so": "co"})
+    assert incomplete.status_code == 422 and "invalid-feedback" in incomplete.get_data(as_text=True)
+    assert Interview.get_by_id(interview.id).status == "in_progress"
+
+    done = client.post(f"/interviewer/i/{interview.id}/submit", data=answers_for_complete())
+    assert done.status_code == 302
+    interview = Interview.get_by_id(interview.id)
+    assert interview.status == "submitted" and interview.complete_case_id == interview.case_id
+    assert interview.duration_seconds >= 0 and json.loads(interview.answers)["so_lan_di_lai"] == 1
+    assert (Assignment.get_by_id(assignment.id).status, Assignment.get_by_id(assignment.id).outcome) == (
+        "closed",
+        "1.1",
+    )
+    again = client.post(f"/interviewer/i/{interview.id}/submit", data=answers_for_complete())
+    assert again.status_code == 302 and Interview.select().where(Interview.complete_case.is_null(False)).count() == 1
+    locked = client.post(f"/interviewer/i/{interview.id}/answers", json={"answers": {"de_xuat": "sửa"}})
+    assert locked.status_code == 403
+    assert 'data-testid="submitted"' in client.get(f"/interviewer/i/{interview.id}").get_data(as_text=True)
+
+    other = Interview.create(case=interview.case_id, version=interview.version_id, channel="web")
+    other.complete_case = interview.case_id
+    with pytest.raises(IntegrityError), db.atomic():
+        other.save()  # the database holds one complete per case
+
+
+def test_another_enumerator_cannot_open_or_change_an_interview(app, client, users, fieldwork_ready, auth):
+    auth.login("dtv1")
+    assignment = open_phone_work("dtv1").first()
+    client.post(f"/interviewer/a/{assignment.id}/interview")
+    interview = Interview.get(Interview.assignment == assignment.id)
+    other = app.test_client()
+    auth.login("dtv2", client=other)
+    assert other.get(f"/interviewer/i/{interview.id}").status_code == 403
+    assert other.post(f"/interviewer/i/{interview.id}/answers", json={"answers": {"dong_y": "co"}}).status_code == 403
+    assert other.post(f"/interviewer/i/{interview.id}/submit", data=answers_for_complete()).status_code == 403
+    assert Interview.get_by_id(interview.id).answers == "{}"
