@@ -29,6 +29,7 @@ from .imports import ImportView
 from .jobs import JobView
 from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
+from .review import ReviewView
 from .sample import SampleView
 from .sampling import AssignmentBoardView, SamplingView
 from .security_log import SecurityLogView
@@ -68,6 +69,7 @@ def init_app(app):
     survey = _l("Sampling")
     admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
     admin.add_view(QuestionnaireView(name=_l("Questionnaires"), category=survey, endpoint="questionnaires"))
+    admin.add_view(ReviewView(name=_l("Interviews to review"), category=survey, endpoint="review"))
     admin.add_view(SampleView(SampleCase, name=_l("Drawn sample"), category=survey, endpoint="sample"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
     admin.add_view(

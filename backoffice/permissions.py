@@ -19,6 +19,7 @@ VIEWS = {
     "sample": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "questionnaires": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER}),
+    "review": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
 }
 

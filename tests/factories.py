@@ -9,7 +9,9 @@ import random
 
 import pytest
 
+from fieldwork import interviewing
 from models import (
+    Assignment,
     AuditRecord,
     Case,
     Channels,
@@ -23,6 +25,7 @@ from models import (
     Questionnaire,
     Role,
     Roles,
+    SampleCase,
     Unit,
     UnitLevel,
     User,
@@ -228,3 +231,45 @@ def tamper():
             db.execute_sql(sql)
 
     return run
+
+
+COMPLETE_ANSWERS = {
+    "dong_y": "co",
+    "dung_ho_so": "co",
+    "co_so_vat_chat": "4",
+    "thong_tin_tien_ich": "5",
+    "niem_yet": "4",
+    "dung_quy_dinh": "3",
+    "cong_chuc_tiep_nhan": "5",
+    "cong_chuc_giai_quyet": "4",
+    "thai_do": "5",
+    "nang_luc": "khong_y_kien",
+    "phien_ha": "khong",
+    "dung_hen": "som_dung_hen",
+    "ket_qua_chinh_xac": "5",
+    "so_lan_di_lai": "1",
+    "da_gop_y": "khong",
+    "kenh_gop_y": "3",
+    "van_ban": "4",
+    "hai_long_chung": "4",
+}
+
+
+@pytest.fixture
+def submitted_interview(app, fieldwork_ready, users):
+    """interview(username="dtv1", **changes): an interview of that enumerator's first open phone
+    assignment, submitted (through the service, as the page does) with complete answers."""
+
+    def make(username="dtv1", **changes):
+        user = User.get(User.username == username)
+        assignment = (
+            Assignment.select()
+            .join(SampleCase)
+            .where((Assignment.enumerator == user) & (Assignment.status == "open") & (SampleCase.mode == "phone"))
+            .order_by(Assignment.id)
+            .first()
+        )
+        interview = interviewing.start(assignment.id, user)
+        return interviewing.submit(interview.id, user, {**COMPLETE_ANSWERS, **changes})
+
+    return make

@@ -64,6 +64,11 @@ EXPECTED = {
     "questionnaires.retire": only(WRITE_REF, ok=404),
     "questionnaires.rules": only(WRITE_REF, ok=302),
     "questionnaires.preview": only(READ_REF, ok=404),  # no such version
+    "review.index": only(("admin", "supervisor")),
+    "review.show": only(("admin", "supervisor"), ok=404),  # no such interview
+    "review.approve_interview": only(("admin", "supervisor"), ok=404),
+    "review.reject_interview": only(("admin", "supervisor"), ok=404),
+    "review.correct_interview": only(("admin", "supervisor"), ok=404),
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
