@@ -21,6 +21,7 @@ from models import (
     User,
 )
 
+from .alerts import AlertView
 from .audit import AuditView
 from .case_page import CasePageView
 from .cases import CaseView
@@ -69,6 +70,7 @@ def init_app(app):
     survey = _l("Sampling")
     admin.add_view(SamplingView(name=_l("Allocation and draw"), category=survey, endpoint="sampling"))
     admin.add_view(QuestionnaireView(name=_l("Questionnaires"), category=survey, endpoint="questionnaires"))
+    admin.add_view(AlertView(name=_l("Alerts"), category=survey, endpoint="alerts"))
     admin.add_view(ReviewView(name=_l("Interviews to review"), category=survey, endpoint="review"))
     admin.add_view(SampleView(SampleCase, name=_l("Drawn sample"), category=survey, endpoint="sample"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN
 from wtforms import PasswordField, SelectField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from formatting import moment
 from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User, now
@@ -29,13 +29,25 @@ class UnitView(SecureModelView):
         "level": _l("Level"),
         "parent": _l("Parent unit"),
         "active": _l("Active"),
+        "email": _l("E-mail for alerts"),
         "created_at": _l("Created"),
         "updated_at": _l("Updated"),
     }
     column_searchable_list = ("code", "name")
     column_sortable_list = ("code", "name")
     column_default_sort = "code"
-    form_columns = ("code", "name", "level", "parent", "active")
+    form_columns = ("code", "name", "level", "parent", "active", "email")
+    form_args = {
+        "email": {
+            "validators": [
+                Optional(),
+                Length(max=200),
+                Regexp(
+                    r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Write an e-mail address, e.g. vanphong@example.gov.vn.")
+                ),
+            ]
+        }
+    }
     column_details_exclude_list = ()
 
     def get_query(self):

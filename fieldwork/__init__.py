@@ -1,5 +1,6 @@
 """Fieldwork: who collects the data (enumerators' profiles and coverage) and how far it has got."""
 
+from . import alerts
 from .attempts import AttemptRefused, call_order
 from .calls import NotYours, record_attempt
 from .contacts import reveal_phone
@@ -9,6 +10,7 @@ from .progress import unit_progress
 
 __all__ = [
     "AttemptRefused",
+    "alerts",
     "Enumerator",
     "InterviewRefused",
     "NotYours",

@@ -22,6 +22,7 @@ from models import (
 from models.vocabulary import AssignmentActions
 from questionnaires import validation
 
+from . import alerts
 from .calls import NotYours, own_open
 
 
@@ -122,4 +123,5 @@ def submit(interview_id, user, raw=None):
         AssignmentEvent.create(
             assignment=assignment, action=AssignmentActions.CLOSED, from_user=user.id, actor=user.username, at=at
         )
+        alerts.raise_for(interview)  # negative feedback raised as the interview arrives
     return interview

@@ -23,6 +23,7 @@ class Unit(AuditedModel):
     level = ForeignKeyField(UnitLevel, backref="units", on_delete="RESTRICT")
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     active = BooleanField(default=True)
+    email = CharField(max_length=200, null=True)  # the unit's contact for alerts (an office, not a person's data)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 

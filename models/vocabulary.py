@@ -119,6 +119,7 @@ class JobKinds:
     SAMPLING_PROPOSE_RELEASES = "sampling.propose_releases"  # daily, scheduled
     JOBS_SWEEP = "jobs.sweep"  # every minute or so, scheduled
     AUDIT_VERIFY = "audit.verify"  # the audit chain walked from the web
+    ALERT_MAIL = "alerts.mail"  # every minute, scheduled: new alerts e-mailed to their units
 
 
 class Dispositions:

@@ -3,9 +3,16 @@ cases with known eligibility, enumerators, an allocated period."""
 
 import collections
 import datetime
+import email
+import email.policy
+import importlib
+import importlib.metadata
+import importlib.util
 import json
 import os
 import random
+import socket
+import sys
 
 import pytest
 
@@ -273,3 +280,42 @@ def submitted_interview(app, fieldwork_ready, users):
         return interviewing.submit(interview.id, user, {**COMPLETE_ANSWERS, **changes})
 
     return make
+
+
+def _aiosmtpd_controller():
+    """aiosmtpd's Controller. aiosmtpd imports the `public` module of its dependency atpublic, whose
+    name this project's `public/` package (the public pages) shadows: atpublic's module is put in
+    place for that import only, then ours is back."""
+    ours = sys.modules.get("public")
+    path = importlib.metadata.distribution("atpublic").locate_file("public/__init__.py")
+    spec = importlib.util.spec_from_file_location("public", path, submodule_search_locations=[str(path.parent)])
+    theirs = importlib.util.module_from_spec(spec)
+    sys.modules["public"] = theirs
+    try:
+        spec.loader.exec_module(theirs)
+        return importlib.import_module("aiosmtpd.controller").Controller
+    finally:
+        sys.modules["public"] = ours
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port (aiosmtpd); `.messages` holds what it received."""
+    handler = _Inbox()
+    with socket.socket() as probe:  # a free port (aiosmtpd checks its server by connecting to the port given)
+        probe.bind(("127.0.0.1", 0))
+        handler.port = probe.getsockname()[1]
+    controller = _aiosmtpd_controller()(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+        self.port = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"

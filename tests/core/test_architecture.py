@@ -12,10 +12,11 @@ ALLOWED = {
     "models": set(),
     "formatting": set(),  # numbers, dates and times as every page writes them
     "exports": set(),  # tables written as CSV or XLSX, row by row
+    "mail": set(),  # e-mail through SMTP
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
     "importing": {"models", "jobs", "formatting"},
-    "fieldwork": {"models", "jobs", "formatting", "questionnaires"},
+    "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires"},
@@ -25,6 +26,7 @@ ALLOWED = {
     "public": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
     # the host wires everything
     "core": {
+        "mail",
         "models",
         "formatting",
         "exports",

@@ -64,6 +64,9 @@ EXPECTED = {
     "questionnaires.retire": only(WRITE_REF, ok=404),
     "questionnaires.rules": only(WRITE_REF, ok=302),
     "questionnaires.preview": only(READ_REF, ok=404),  # no such version
+    "alerts.index": only(READ_REF),
+    "alerts.count": only(READ_REF),
+    "alerts.acknowledge_alert": only(READ_REF, ok=404),  # no such alert
     "review.index": only(("admin", "supervisor")),
     "review.show": only(("admin", "supervisor"), ok=404),  # no such interview
     "review.approve_interview": only(("admin", "supervisor"), ok=404),

@@ -51,6 +51,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0006_audit_object_index",
         "0007_questionnaires",
         "0008_interviews",
+        "0009_unit_email",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing

@@ -1,0 +1,38 @@
+"""E-mail through SMTP (alerts now, survey invitations next): one message, plain text and HTML."""
+
+import email.message
+import email.utils
+import smtplib
+
+TIMEOUT = 20  # seconds for the SMTP server to answer
+
+
+class MailUnavailable(Exception):
+    """The SMTP server could not be reached or refused the message."""
+
+
+def configured(config):
+    return bool(config.get("MAIL_SERVER"))
+
+
+def send(config, to, subject, text, html=None):
+    """Send one message with the app's SMTP settings (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS,
+    MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM); MailUnavailable when it cannot."""
+    message = email.message.EmailMessage()
+    message["From"] = config.get("MAIL_FROM") or "sipas@localhost"
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = email.utils.formatdate(localtime=True)
+    message["Message-ID"] = email.utils.make_msgid(domain="sipas")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=TIMEOUT) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailUnavailable(str(exc)) from exc
