@@ -1,0 +1,180 @@
+/* questionnaires/expressions.py (see its docstring) for the browser. parse(text) -> parsed, or throws an
+   Error with .reason; evaluate(parsed, answers, current) -> boolean, never throws; value -> the value. */
+var SipasExpressions = (function () {
+'use strict';
+const MAX_DEPTH = 32, TOO_DEEP = `expression is nested deeper than ${MAX_DEPTH} levels`;
+const TRIM = /^[ \t\r\n]+|[ \t\r\n]+$/g, SEPARATORS = /[ \t\r\n]+/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*/, QUESTION = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)/;
+const NUMERIC = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*$/;
+const COMPARISON = /^(!=|<=|>=|=|<|>)/, EQUALITY = /^!?=$/;
+const LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>=']];
+const ARITY = { 'not': 1, 'selected': 2, 'count-selected': 1 };
+const OPERAND_ENDS = /^(num|str|ref|cur|\))$/;
+
+const has = (object, key) => ({}).hasOwnProperty.call(object, key);
+const isSpace = (c) => /^[ \t\r\n]$/.test(c);
+
+const fail = (reason) => {
+  throw Object.assign(new Error(reason), { name: 'ExpressionError', reason });
+};
+
+// Tokens {k: kind, s: text, p: position from 1, in code points as in Python}.
+function tokenize(text) {
+  const chars = Array.from(text), tokens = [];
+  for (let i = 0; ; ) {
+    while (isSpace(chars[i])) i++;
+    if (i === chars.length) return tokens.concat({ k: 'end', s: '', p: i + 1 });
+    const last = tokens[tokens.length - 1], token = next(chars, i, !!last && OPERAND_ENDS.test(last.k));
+    tokens.push(token);
+    i += Array.from(token.s).length;
+  }
+}
+
+function next(chars, i, afterOperand) {
+  const c = chars[i], rest = chars.slice(i).join(''), two = rest.slice(0, 2), at = ` at ${i + 1}`;
+  const token = (k, s) => ({ k, s, p: i + 1 });
+  const closing = two === '${' ? '}' : /['"]/.test(c) && c, end = chars.indexOf(closing, i + 1);
+  let m = NUMBER.exec(rest);
+  if (m && !(afterOperand && c === '-')) return token('num', m[0]);
+  if (closing) {
+    if (end < 0) fail(`unclosed ${c === '$' ? 'reference' : 'string'}${at}`);
+    m = chars.slice(i, end + 1).join('');
+    if (c !== '$') return token('str', m);
+    if (!QUESTION.test(m.slice(2, -1))) fail(`invalid reference ${m}${at}`);
+    return token('ref', m);
+  }
+  const path = two === '..' ? two : /[/@[\]]/.test(c) && c;
+  if (path) fail(`paths are not supported: '${path}'${at}`);
+  if (c === '.') return token('cur', c);
+  if (two === '==') fail(`use '=' rather than '=='${at}`);
+  if ((m = COMPARISON.exec(rest))) return token('cmp', m[0]);
+  if ('(),'.indexOf(c) >= 0) return token(c, c);
+  if ('+-*|'.indexOf(c) >= 0) fail(`arithmetic is not supported: '${c}'${at}`);
+  if (!(m = NAME.exec(rest))) fail(`unexpected character '${c}'${at}`);
+  const name = m[0];
+  if (afterOperand && /^(and|or)$/.test(name)) return token(name, name);
+  if (afterOperand) fail(`${/^(div|mod)$/.test(name) ? 'arithmetic is not supported:' : 'unexpected'} '${name}'${at}`);
+  let j = i + name.length;
+  while (isSpace(chars[j])) j++;
+  if (chars[j] !== '(') fail(`unexpected name '${name}'${at}: a question is written \${${name}}`);
+  if (!has(ARITY, name)) fail(`unknown function: ${name}`);
+  return token('fn', name);
+}
+
+// Nodes {t: type, op: operator or function, c: children, v: constant, h: height}.
+function parse(text) {
+  const tokens = tokenize(String(text)), refs = {};
+  let index = 0, depth = 0;
+  const peek = () => tokens[index], take = () => tokens[index++];
+  const leaf = (t, v) => ({ t, v, c: [], h: 1 });
+  const unexpected = (token) =>
+    fail(token.k === 'end' ? 'unexpected end of expression' : `unexpected '${token.s}' at ${token.p}`);
+
+  function expect(kind) {
+    const token = take();
+    if (token.k !== kind) fail(`expected '${kind}' at ${token.p}`);
+  }
+  function node(t, c, op = t) {
+    const h = 1 + Math.max(...c.map((child) => child.h));
+    return h > MAX_DEPTH ? fail(TOO_DEEP) : { t, op, c, h };
+  }
+  // `or`, `and` (n-ary), equality, relation (left-associative), then primaries
+  function binary(level) {
+    if (level === LEVELS.length) return primary();
+    let operands = [binary(level + 1)], op;
+    while (LEVELS[level].indexOf((op = peek().s)) >= 0) {
+      operands.push(take() && binary(level + 1));
+      if (level > 1) operands = [node('cmp', operands, op)];
+    }
+    return operands.length === 1 ? operands[0] : node(LEVELS[level][0], operands);
+  }
+  function disjunction() {  // one level deeper each time
+    if (++depth > MAX_DEPTH) fail(TOO_DEEP);
+    const result = binary(0);
+    depth--;
+    return result;
+  }
+  function primary() {
+    const token = take(), { k, s } = token;
+    if (k === 'num') return leaf('lit', parseFloat(s));
+    if (k === 'str') return leaf('lit', s.slice(1, -1));
+    if (k === 'ref') return leaf('ref', s.slice(2, -1), (refs[s.slice(2, -1)] = 1));
+    if (k === 'cur') return leaf('cur');
+    if (k === 'fn') return call(s);
+    if (k !== '(') unexpected(token);
+    const inner = disjunction();
+    expect(')');
+    return inner;
+  }
+  function call(name) {
+    const wanted = ARITY[name], args = [];
+    take();  // '('
+    if (peek().k !== ')') args.push(disjunction());
+    while (args.length && peek().k === ',') args.push(take() && disjunction());
+    expect(')');
+    if (args.length !== wanted) fail(`${name}() takes ${wanted} argument${wanted > 1 ? 's' : ''}, not ${args.length}`);
+    return node('call', args, name);
+  }
+
+  if (peek().k === 'end') fail('empty expression');
+  const root = disjunction();
+  if (peek().k !== 'end') unexpected(peek());
+  return { root, references: Object.keys(refs).sort() };
+}
+
+// XPath 1.0 values (string, number, boolean) and conversions
+const answer = (value) => (/^(string|number|boolean)$/.test(typeof value) ? value : '');
+
+const number = (value, m = typeof value === 'string' ? NUMERIC.exec(value) : [0, value]) => (m ? +m[1] : NaN);
+
+function numberText(x) {  // no exponent, shortest exact digits
+  if (x !== x || x === 0 || !isFinite(x)) return x === 0 ? '0' : String(x);
+  const [, sign, digits, exponent] = /^(-?)(\d+)e(.+)$/.exec(x.toExponential().replace('.', ''));
+  const point = +exponent + 1;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+const string = (value) => (typeof value === 'number' ? numberText(value) : String(value));
+
+function boolean(value) {
+  if (typeof value === 'number') return value !== 0 && value === value;
+  return typeof value === 'boolean' ? value : value !== '';
+}
+
+function equal(a, b) {
+  if (typeof a === 'boolean' || typeof b === 'boolean') return boolean(a) === boolean(b);
+  if (typeof a === 'number' || typeof b === 'number') return number(a) === number(b);
+  return a === b;
+}
+
+function compare(op, a, b) {
+  if (EQUALITY.test(op)) return equal(a, b) === (op === '=');
+  [a, b] = [number(a), number(b)];
+  return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+}
+
+const choices = (value) => string(value).split(SEPARATORS).filter((token) => token !== '');
+
+function valueOf(node, answers, current) {
+  const value = (child) => valueOf(child, answers, current), { t, op, c } = node, decides = t === 'or';
+  if (t === 'lit') return node.v;
+  if (t === 'ref') return has(answers, node.v) ? answer(answers[node.v]) : '';
+  if (t === 'cur') return answer(current);
+  if (t === 'cmp') return compare(op, value(c[0]), value(c[1]));
+  if (op === 'not') return !boolean(value(c[0]));
+  if (op === 'count-selected') return choices(value(c[0])).length;
+  if (op === 'selected') return choices(value(c[0])).indexOf(string(value(c[1])).replace(TRIM, '')) >= 0;
+  return c.some((child) => boolean(value(child)) === decides) === decides;  // or, and
+}
+
+const value = (parsed, answers, current) => valueOf(parsed.root, answers == null ? {} : Object(answers), current);
+
+return {
+  parse,
+  value,
+  evaluate: (parsed, answers, current) => boolean(value(parsed, answers, current)),
+};
+})();
