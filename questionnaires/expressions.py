@@ -38,8 +38,7 @@ Values (XPath 1.0 without node-sets): a string, a number (a float) or a boolean.
 - NaN is equal to nothing, itself included, and neither less nor greater than anything: every
   comparison involving NaN is false except `!=`, which is true. So with an unanswered integer
   question `${age} > 17` and `${age} = 0` are false, `${age} = ''` is true (two strings).
-- `and`, `or` and `not()` take the boolean of their operands; `and` and `or` stop at the first
-  operand that decides.
+- `and`, `or` and `not()` take the boolean of their operands.
 - selected(a, b): true when string(b), without its surrounding whitespace, is one of the
   whitespace-separated tokens of string(a). count-selected(a): the number of those tokens.
 

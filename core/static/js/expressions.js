@@ -1,5 +1,5 @@
-/* questionnaires/expressions.py (see its docstring) for the browser. parse(text) -> parsed, or throws an
-   Error with .reason; evaluate(parsed, answers, current) -> boolean, never throws; value -> the value. */
+/* questionnaires/expressions.py (its docstring gives the semantics) in the browser: parse(text) -> parsed
+   or throws an Error with .reason; evaluate(parsed, answers, current) -> boolean, never throws. */
 var SipasExpressions = (function () {
 'use strict';
 const MAX_DEPTH = 32, TOO_DEEP = `expression is nested deeper than ${MAX_DEPTH} levels`;
@@ -9,15 +9,15 @@ const NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)/;
 const NUMERIC = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*$/;
 const COMPARISON = /^(!=|<=|>=|=|<|>)/, EQUALITY = /^!?=$/;
 const LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>=']];
-const ARITY = { 'not': 1, 'selected': 2, 'count-selected': 1 };
+const ARITY = { not: 1, selected: 2, 'count-selected': 1 };
 const OPERAND_ENDS = /^(num|str|ref|cur|\))$/;
 
 const has = (object, key) => ({}).hasOwnProperty.call(object, key);
 const isSpace = (c) => /^[ \t\r\n]$/.test(c);
 
-const fail = (reason) => {
+function fail(reason) {
   throw Object.assign(new Error(reason), { name: 'ExpressionError', reason });
-};
+}
 
 // Tokens {k: kind, s: text, p: position from 1, in code points as in Python}.
 function tokenize(text) {
@@ -25,7 +25,7 @@ function tokenize(text) {
   for (let i = 0; ; ) {
     while (isSpace(chars[i])) i++;
     if (i === chars.length) return tokens.concat({ k: 'end', s: '', p: i + 1 });
-    const last = tokens[tokens.length - 1], token = next(chars, i, !!last && OPERAND_ENDS.test(last.k));
+    const token = next(chars, i, OPERAND_ENDS.test((tokens[tokens.length - 1] || {}).k));
     tokens.push(token);
     i += Array.from(token.s).length;
   }
@@ -64,7 +64,7 @@ function next(chars, i, afterOperand) {
 
 // Nodes {t: type, op: operator or function, c: children, v: constant, h: height}.
 function parse(text) {
-  const tokens = tokenize(String(text)), refs = {};
+  const tokens = tokenize(String(text));
   let index = 0, depth = 0;
   const peek = () => tokens[index], take = () => tokens[index++];
   const leaf = (t, v) => ({ t, v, c: [], h: 1 });
@@ -99,7 +99,7 @@ function parse(text) {
     const token = take(), { k, s } = token;
     if (k === 'num') return leaf('lit', parseFloat(s));
     if (k === 'str') return leaf('lit', s.slice(1, -1));
-    if (k === 'ref') return leaf('ref', s.slice(2, -1), (refs[s.slice(2, -1)] = 1));
+    if (k === 'ref') return leaf('ref', s.slice(2, -1));
     if (k === 'cur') return leaf('cur');
     if (k === 'fn') return call(s);
     if (k !== '(') unexpected(token);
@@ -120,7 +120,8 @@ function parse(text) {
   if (peek().k === 'end') fail('empty expression');
   const root = disjunction();
   if (peek().k !== 'end') unexpected(peek());
-  return { root, references: Object.keys(refs).sort() };
+  const names = tokens.filter((token) => token.k === 'ref').map((token) => token.s.slice(2, -1));
+  return { root, references: [...new Set(names)].sort() };
 }
 
 // XPath 1.0 values (string, number, boolean) and conversions
@@ -159,15 +160,15 @@ function compare(op, a, b) {
 const choices = (value) => string(value).split(SEPARATORS).filter((token) => token !== '');
 
 function valueOf(node, answers, current) {
-  const value = (child) => valueOf(child, answers, current), { t, op, c } = node, decides = t === 'or';
-  if (t === 'lit') return node.v;
-  if (t === 'ref') return has(answers, node.v) ? answer(answers[node.v]) : '';
+  const { t, op, v } = node, values = node.c.map((child) => valueOf(child, answers, current)), [x, y] = values;
+  if (t === 'lit') return v;
+  if (t === 'ref') return has(answers, v) ? answer(answers[v]) : '';
   if (t === 'cur') return answer(current);
-  if (t === 'cmp') return compare(op, value(c[0]), value(c[1]));
-  if (op === 'not') return !boolean(value(c[0]));
-  if (op === 'count-selected') return choices(value(c[0])).length;
-  if (op === 'selected') return choices(value(c[0])).indexOf(string(value(c[1])).replace(TRIM, '')) >= 0;
-  return c.some((child) => boolean(value(child)) === decides) === decides;  // or, and
+  if (t === 'cmp') return compare(op, x, y);
+  if (op === 'not') return !boolean(x);
+  if (op === 'count-selected') return choices(x).length;
+  if (op === 'selected') return choices(x).indexOf(string(y).replace(TRIM, '')) >= 0;
+  return values.some((value) => boolean(value) === (t === 'or')) === (t === 'or');
 }
 
 const value = (parsed, answers, current) => valueOf(parsed.root, answers == null ? {} : Object(answers), current);
