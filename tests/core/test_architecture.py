@@ -17,11 +17,12 @@ ALLOWED = {
     "importing": {"models", "jobs", "formatting"},
     "fieldwork": {"models", "jobs", "formatting"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
-    "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling"},
+    "questionnaires": {"models", "jobs", "formatting"},
+    "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires"},
     # user interfaces: any domain, never another interface, the host or the demo loader
-    "backoffice": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling"},
-    "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling"},
-    "public": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling"},
+    "backoffice": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
+    "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
+    "public": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
     # the host wires everything
     "core": {
         "models",
@@ -32,6 +33,7 @@ ALLOWED = {
         "importing",
         "fieldwork",
         "sampling",
+        "questionnaires",
         "demo",
         "backoffice",
         "interviewer",
