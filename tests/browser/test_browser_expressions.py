@@ -66,6 +66,19 @@ def test_random_expressions_agree_with_python(expressions_page):
     assert 300 < refused < 2700  # both kinds were tried
 
 
+def test_a_long_expression_is_read_in_linear_time(expressions_page):
+    """12,000 comparisons (100,000 characters) in well under the seconds a quadratic tokenizer takes."""
+    seconds = expressions_page.evaluate(
+        """() => {
+          const text = Array(12000).fill("${a} = 'x'").join(' or '), start = performance.now();
+          const parsed = SipasExpressions.parse(text);
+          SipasExpressions.evaluate(parsed, {a: 'y'});
+          return (performance.now() - start) / 1000;
+        }"""
+    )
+    assert seconds < 2
+
+
 def test_the_script_stays_small_and_plain():
     with open(SCRIPT, "rb") as script:
         source = script.read()

@@ -3,11 +3,11 @@
 var SipasExpressions = (function () {
 'use strict';
 const MAX_DEPTH = 32, TOO_DEEP = `expression is nested deeper than ${MAX_DEPTH} levels`;
-const TRIM = /^[ \t\r\n]+|[ \t\r\n]+$/g, SEPARATORS = /[ \t\r\n]+/;
-const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*/, QUESTION = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)/;
+const SEPARATORS = /[ \t\r\n]+/;
+const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y, QUESTION = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const NUMBER = /-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)/y, CALL = /[ \t\r\n]*\(/y;
 const NUMERIC = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*$/;
-const COMPARISON = /^(!=|<=|>=|=|<|>)/, EQUALITY = /^!?=$/;
+const COMPARISON = /!=|<=|>=|=|<|>/y, EQUALITY = /^!?=$/;
 const LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>=']];
 const ARITY = { not: 1, selected: 2, 'count-selected': 1 };
 const OPERAND_ENDS = /^(num|str|ref|cur|\))$/;
@@ -19,27 +19,29 @@ function fail(reason) {
   throw Object.assign(new Error(reason), { name: 'ExpressionError', reason });
 }
 
-// Tokens {k: kind, s: text, p: position from 1, in code points as in Python}.
+// Tokens {k: kind, s: text, p: position from 1 in code points, as in Python}.
 function tokenize(text) {
-  const chars = Array.from(text), tokens = [];
-  for (let i = 0; ; ) {
-    while (isSpace(chars[i])) i++;
-    if (i === chars.length) return tokens.concat({ k: 'end', s: '', p: i + 1 });
-    const token = next(chars, i, OPERAND_ENDS.test((tokens[tokens.length - 1] || {}).k));
+  const tokens = [];
+  for (let i = 0, p = 1; ; ) {
+    while (isSpace(text[i])) i++, p++;
+    if (i === text.length) return tokens.concat({ k: 'end', s: '', p });
+    const token = next(text, i, p, OPERAND_ENDS.test((tokens[tokens.length - 1] || {}).k));
     tokens.push(token);
-    i += Array.from(token.s).length;
+    i += token.s.length;
+    p += Array.from(token.s).length;
   }
 }
 
-function next(chars, i, afterOperand) {
-  const c = chars[i], rest = chars.slice(i).join(''), two = rest.slice(0, 2), at = ` at ${i + 1}`;
-  const token = (k, s) => ({ k, s, p: i + 1 });
-  const closing = two === '${' ? '}' : /['"]/.test(c) && c, end = chars.indexOf(closing, i + 1);
-  let m = NUMBER.exec(rest);
+function next(text, i, p, afterOperand) {
+  const c = String.fromCodePoint(text.codePointAt(i)), two = text.slice(i, i + 2), at = ` at ${p}`;
+  const token = (k, s) => ({ k, s, p }), match = (re, from = i) => ((re.lastIndex = from), re.exec(text));
+  const closing = two === '${' ? '}' : /['"]/.test(c) && c;
+  let m = match(NUMBER);
   if (m && !(afterOperand && c === '-')) return token('num', m[0]);
   if (closing) {
+    const end = text.indexOf(closing, i + 1);
     if (end < 0) fail(`unclosed ${c === '$' ? 'reference' : 'string'}${at}`);
-    m = chars.slice(i, end + 1).join('');
+    m = text.slice(i, end + 1);
     if (c !== '$') return token('str', m);
     if (!QUESTION.test(m.slice(2, -1))) fail(`invalid reference ${m}${at}`);
     return token('ref', m);
@@ -48,16 +50,14 @@ function next(chars, i, afterOperand) {
   if (path) fail(`paths are not supported: '${path}'${at}`);
   if (c === '.') return token('cur', c);
   if (two === '==') fail(`use '=' rather than '=='${at}`);
-  if ((m = COMPARISON.exec(rest))) return token('cmp', m[0]);
+  if ((m = match(COMPARISON))) return token('cmp', m[0]);
   if ('(),'.indexOf(c) >= 0) return token(c, c);
   if ('+-*|'.indexOf(c) >= 0) fail(`arithmetic is not supported: '${c}'${at}`);
-  if (!(m = NAME.exec(rest))) fail(`unexpected character '${c}'${at}`);
+  if (!(m = match(NAME))) fail(`unexpected character '${c}'${at}`);
   const name = m[0];
   if (afterOperand && /^(and|or)$/.test(name)) return token(name, name);
   if (afterOperand) fail(`${/^(div|mod)$/.test(name) ? 'arithmetic is not supported:' : 'unexpected'} '${name}'${at}`);
-  let j = i + name.length;
-  while (isSpace(chars[j])) j++;
-  if (chars[j] !== '(') fail(`unexpected name '${name}'${at}: a question is written \${${name}}`);
+  if (!match(CALL, i + name.length)) fail(`unexpected name '${name}'${at}: a question is written \${${name}}`);
   if (!has(ARITY, name)) fail(`unknown function: ${name}`);
   return token('fn', name);
 }
@@ -167,7 +167,7 @@ function valueOf(node, answers, current) {
   if (t === 'cmp') return compare(op, x, y);
   if (op === 'not') return !boolean(x);
   if (op === 'count-selected') return choices(x).length;
-  if (op === 'selected') return choices(x).indexOf(string(y).replace(TRIM, '')) >= 0;
+  if (op === 'selected') return choices(y).length === 1 && choices(x).indexOf(choices(y)[0]) >= 0;
   return values.some((value) => boolean(value) === (t === 'or')) === (t === 'or');
 }
 
