@@ -3,11 +3,10 @@
 var SipasExpressions = (function () {
 'use strict';
 const MAX_DEPTH = 32, TOO_DEEP = `expression is nested deeper than ${MAX_DEPTH} levels`;
-const SEPARATORS = /[ \t\r\n]+/;
 const NAME = /[A-Za-z_][A-Za-z0-9_.:-]*/y, QUESTION = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const NUMBER = /-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)/y, CALL = /[ \t\r\n]*\(/y;
 const NUMERIC = /^[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*$/;
-const COMPARISON = /!=|<=|>=|=|<|>/y, EQUALITY = /^!?=$/;
+const COMPARISON = /!=|<=|>=|=|<|>/y, EQUALITY = /^!?=$/, SEPARATORS = /[ \t\r\n]+/;
 const LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>=']];
 const ARITY = { not: 1, selected: 2, 'count-selected': 1 };
 const OPERAND_ENDS = /^(num|str|ref|cur|\))$/;
@@ -124,10 +123,13 @@ function parse(text) {
   return { root, references: [...new Set(names)].sort() };
 }
 
-// XPath 1.0 values (string, number, boolean) and conversions
+// XPath 1.0 values: strings, numbers, booleans
 const answer = (value) => (/^(string|number|boolean)$/.test(typeof value) ? value : '');
 
-const number = (value, m = typeof value === 'string' ? NUMERIC.exec(value) : [0, value]) => (m ? +m[1] : NaN);
+function number(value) {
+  const m = typeof value === 'string' ? NUMERIC.exec(value) : [0, value];
+  return m ? +m[1] : NaN;
+}
 
 function numberText(x) {  // no exponent, shortest exact digits
   if (x !== x || x === 0 || !isFinite(x)) return x === 0 ? '0' : String(x);
