@@ -38,8 +38,7 @@ Values (XPath 1.0 without node-sets): a string, a number (a float) or a boolean.
 - NaN is equal to nothing, itself included, and neither less nor greater than anything: every
   comparison involving NaN is false except `!=`, which is true. So with an unanswered integer
   question `${age} > 17` and `${age} = 0` are false, `${age} = ''` is true (two strings).
-- `and`, `or` and `not()` take the boolean of their operands; `and` and `or` stop at the first
-  operand that decides.
+- `and`, `or` and `not()` take the boolean of their operands.
 - selected(a, b): true when string(b), without its surrounding whitespace, is one of the
   whitespace-separated tokens of string(a). count-selected(a): the number of those tokens.
 
@@ -63,6 +62,7 @@ QUESTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 NUMBER_LITERAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 NUMERIC_TEXT = re.compile(r"[ \t\r\n]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\r\n]*")
 SEPARATORS = re.compile(r"[ \t\r\n]+")
+CALL_OPENING = re.compile(r"[ \t\r\n]*\(")
 EMPTY = ""
 NAN = math.nan
 
@@ -131,25 +131,25 @@ def _tokens(text):
 
 
 def _token(text, index, after_operand):
-    char, rest, at = text[index], text[index:], f" at {index + 1}"
-    number = NUMBER_LITERAL.match(rest)
+    char, at = text[index], f" at {index + 1}"
+    number = NUMBER_LITERAL.match(text, index)
     if number and not (after_operand and char == "-"):
         return Token(NUMBER, number.group(), index + 1)
-    if rest.startswith("${"):
+    if text.startswith("${", index):
         return _reference(text, index)
     if char in QUOTES:
         end = text.find(char, index + 1)
         if end < 0:
             raise ExpressionError("unclosed string" + at)
         return Token(STRING, text[index : end + 1], index + 1)
-    if rest.startswith(".."):
+    if text.startswith("..", index):
         raise ExpressionError("paths are not supported: '..'" + at)
     if char == ".":
         return Token(CURRENT, char, index + 1)
-    if rest.startswith("=="):
+    if text.startswith("==", index):
         raise ExpressionError("use '=' rather than '=='" + at)
     for operator in COMPARISONS:
-        if rest.startswith(operator):
+        if text.startswith(operator, index):
             return Token(COMPARISON, operator, index + 1)
     if char in "(),":
         return Token(char, char, index + 1)
@@ -157,7 +157,7 @@ def _token(text, index, after_operand):
         raise ExpressionError(f"paths are not supported: '{char}'" + at)
     if char in ARITHMETIC_CHARACTERS:
         raise ExpressionError(f"arithmetic is not supported: '{char}'" + at)
-    name = NAME.match(rest)
+    name = NAME.match(text, index)
     if name:
         return _name(name.group(), text, index, after_operand)
     raise ExpressionError(f"unexpected character '{char}'" + at)
@@ -182,8 +182,7 @@ def _name(name, text, index, after_operand):
         if name in ARITHMETIC_NAMES:
             raise ExpressionError(f"arithmetic is not supported: '{name}'" + at)
         raise ExpressionError(f"unexpected '{name}'" + at)
-    following = text[index + len(name) :].lstrip(WHITESPACE)
-    if not following.startswith(OPEN):
+    if not CALL_OPENING.match(text, index + len(name)):
         raise ExpressionError(f"unexpected name '{name}'{at}: a question is written ${{{name}}}")
     if name not in ARITY:
         raise ExpressionError(f"unknown function: {name}")
