@@ -11,6 +11,7 @@ from importing import import_file
 from models import Period, Role, Unit, User, audit
 
 from . import data as demo_data
+from .fieldwork import load_fieldwork
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -46,11 +47,11 @@ def load(case_count, if_empty):
     with audit.acting_as("demo-loader", "system", "cli"):
         create_demo_users()
         today = datetime.date.today()
-        for back in range(3):
+        months = []
+        for back in range(3, -1, -1):  # the three months surveyed (cases returned then), and this one
             index = today.year * 12 + today.month - 1 - back
             month = f"{index // 12:04d}-{index % 12 + 1:02d}"
-            if Period.get_or_none(Period.month == month) is None:
-                Period.create(month=month)
+            months.append(Period.get_or_none(Period.month == month) or Period.create(month=month))
         with tempfile.TemporaryDirectory() as folder:
             paths = demo_data.write_province(folder, case_count=case_count, today=today)
             for kind in ("units", "procedures", "cases"):
@@ -59,3 +60,9 @@ def load(case_count, if_empty):
                     f"{kind}: {report.created} created, {report.updated} updated, "
                     f"{report.rejected_total} rejected, {report.warnings_total} warnings"
                 )
+        counts = load_fieldwork(months[:-1])
+        click.echo(
+            f"fieldwork: {months[0].month} and {months[1].month} finished, {months[2].month} in progress: "
+            f"{counts['approved']} interviews approved, {counts['submitted']} awaiting review, "
+            f"{counts['rejected']} rejected"
+        )

@@ -439,6 +439,12 @@ def _name(rng):
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F)} {rng.choice(GIVEN_F)}"
 
 
+def _person(rng):
+    if rng.random() < 0.5:
+        return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_M)} {rng.choice(GIVEN_M)}"
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F)} {rng.choice(GIVEN_F)}"
+
+
 def _phone(rng):
     """Phones as one-stop exports write them: several styles, a few missing or wrong."""
     r = rng.random()
@@ -494,7 +500,7 @@ def cases(rng, unit_rows, procedure_rows, count, today):
     start = datetime.datetime.combine(today.replace(day=1), datetime.time()) - datetime.timedelta(days=75)
     start = start.replace(day=1)
     span = (datetime.datetime.combine(today, datetime.time()) - start).total_seconds()
-    officers = [f"CB{i:04d}" for i in range(1, 400)]
+    officers = [_person(rng) for _ in range(400)]  # the civil servants who receive and handle dossiers
     for i in range(count):
         unit = rng.choices(unit_rows, weights)[0]
         kind = "so" if unit[2] in ("so", "tinh") else unit[2]

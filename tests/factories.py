@@ -210,6 +210,8 @@ def _requests(app, ids):
             args["run_id"] = ids["job"] if rule.endpoint.startswith("jobs.") else ids["run"]
         if "case_id" in rule.arguments:
             args["case_id"] = ids["cases"]
+        if "alert_id" in rule.arguments:
+            args["alert_id"] = 999
         if "interview_id" in rule.arguments:
             args["interview_id"] = 999
         if "version_id" in rule.arguments:

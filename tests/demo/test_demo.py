@@ -2,7 +2,7 @@
 
 import collections
 
-from models import Case, Contact, Period, Procedure, Unit, User
+from models import Alert, Assignment, Case, Contact, Interview, Period, Procedure, Unit, User, now
 from models.pii import cipher
 
 
@@ -28,6 +28,18 @@ def test_demo_load_builds_a_realistic_province_once(runner):
     assert any(ch in "".join(names) for ch in "ễăờịữ")
     assert sum(1 for c in Contact.select() if c.phone_enc is None) > 0  # some phones missing or invalid
     assert {u.role_id for u in User.select()} == {"admin", "supervisor", "enumerator", "officer", "auditor"}
-    assert Period.select().count() == 3
+    assert Period.select().count() == 4  # the three months surveyed and this one
+    finished, in_progress = Period.select().order_by(Period.month)[1], Period.select().order_by(Period.month)[2]
+    assert not Assignment.of_period(finished).where(Assignment.status == "open").exists()  # worked to its end
+    for name in ("dtv1", "dtv2"):  # calls to make, retries, an appointment due now
+        mine = Assignment.of_period(in_progress).where(
+            (Assignment.enumerator == User.get(User.username == name)) & (Assignment.status == "open")
+        )
+        assert mine.where(Assignment.attempt_count == 0).exists()
+        assert mine.where(Assignment.attempt_count > 0).exists()
+        assert mine.where(Assignment.appointment_at <= now()).exists()
+    statuses = collections.Counter(i.status for i in Interview.select(Interview.status))
+    assert statuses["approved"] > 50 and statuses["submitted"] > 5 and statuses["rejected"] == 1
+    assert 0 < Alert.select().count() < statuses["approved"] / 4  # a few
     again = runner.invoke(args=["demo", "load", "--cases", "3000", "--if-empty"])
     assert again.exit_code == 0 and Case.select().count() == cases
