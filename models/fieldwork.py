@@ -46,7 +46,7 @@ class Assignment(AuditedModel):
     def open_for(cls, user):
         """The enumerator's open assignments, with their sample, case, unit, procedure and period."""
         return (
-            cls.select(cls, SampleCase, Case.code, Unit.name, Procedure.name, Period.month)
+            cls.select(cls, SampleCase, Case.id, Case.code, Unit.id, Unit.name, Procedure.name, Period.month)
             .join(SampleCase)
             .join(Case, on=(SampleCase.case == Case.id))
             .join(Procedure, on=(Case.procedure == Procedure.id))
