@@ -18,6 +18,9 @@ MENUS = {
         "periods",
         "sampling",
         "sample",
+        "questionnaires",
+        "review",
+        "alerts",
         "assignments",
         "enumerators",
         "coverage",
@@ -34,6 +37,9 @@ MENUS = {
         "periods",
         "sampling",
         "sample",
+        "questionnaires",
+        "review",
+        "alerts",
         "assignments",
         "enumerators",
         "coverage",
@@ -41,7 +47,7 @@ MENUS = {
         "procedures",
         "jobs",
     },
-    "officer": {"cases", "imports", "periods", "sampling", "sample", "units", "procedures"},
+    "officer": {"cases", "imports", "periods", "sampling", "sample", "questionnaires", "alerts", "units", "procedures"},
     "auditor": {"cases", "sampling", "sample", "audit", "security"},
 }
 JOB_TIMEOUT = 30_000  # ms
