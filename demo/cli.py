@@ -37,7 +37,8 @@ def create_demo_users():
 @demo_cli.command("load")
 @click.option("--cases", "case_count", default=55_000, show_default=True)
 @click.option("--if-empty", is_flag=True, help="Do nothing when units exist already.")
-def load(case_count, if_empty):
+@click.option("--fieldwork/--no-fieldwork", default=True, help="Sample and interview the months (default) or not.")
+def load(case_count, if_empty, fieldwork):
     """Generate and import a demo province (units, procedures, cases), demo users and periods."""
     if current_app.config["SIPAS_ENV"] == "production":
         raise click.ClickException("Demo data is never loaded in production mode.")
@@ -60,6 +61,8 @@ def load(case_count, if_empty):
                     f"{kind}: {report.created} created, {report.updated} updated, "
                     f"{report.rejected_total} rejected, {report.warnings_total} warnings"
                 )
+        if not fieldwork:
+            return
         counts = load_fieldwork(months[:-1])
         click.echo(
             f"fieldwork: {months[0].month} and {months[1].month} finished, {months[2].month} in progress: "

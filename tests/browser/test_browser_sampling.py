@@ -23,12 +23,13 @@ SEED = "demo-2026"
 
 @pytest.fixture
 def demo_month(runner):
-    """The demo province loaded through the CLI; returns the previous month (a full month of returned cases)."""
-    result = runner.invoke(args=["demo", "load", "--cases", "4000"])
+    """The demo province loaded through the CLI without its fieldwork; returns the previous month (a full
+    month of returned cases, not sampled yet)."""
+    result = runner.invoke(args=["demo", "load", "--cases", "4000", "--no-fieldwork"])
     assert result.exit_code == 0, result.output
     months = sorted(p.month for p in Period.select())
-    assert len(months) == 3  # the current month and the two before it
-    return months[1]
+    assert len(months) == 4  # the three months surveyed and the current one
+    return months[2]
 
 
 @pytest.fixture
