@@ -11,12 +11,15 @@ from peewee import JOIN, fn
 from fieldwork import enumerators, unit_progress
 from formatting import moment, number
 from models import (
+    Alert,
     Allocation,
     Assignment,
     AuditRecord,
     Case,
     Contact,
     ImportRun,
+    Interview,
+    InterviewStatus,
     JobKinds,
     JobRun,
     JobStatus,
@@ -141,6 +144,32 @@ def _chain_card():
     )
 
 
+def _review_card():
+    waiting = Interview.select().where(Interview.status == InterviewStatus.SUBMITTED).count()
+    if not waiting:
+        return None
+    return _card(
+        _("%(n)s interview(s) awaiting review", n=number(waiting)),
+        _("Only approved interviews count in the results."),
+        url_for("review.index"),
+        _("Review them"),
+        "warning",
+    )
+
+
+def _alerts_card():
+    new = Alert.select().where(Alert.acknowledged_at.is_null()).count()
+    if not new:
+        return None
+    return _card(
+        _("%(n)s new alert(s)", n=number(new)),
+        _("Answers that raise an alert (harassment, unofficial payment, very low ratings): follow them up."),
+        url_for("alerts.index"),
+        _("Open the alerts"),
+        "danger",
+    )
+
+
 def _jobs_card():
     since = now() - datetime.timedelta(days=7)
     failed = JobRun.select().where((JobRun.status == JobStatus.FAILED) & (JobRun.created_at >= since)).count()
@@ -162,6 +191,10 @@ def attention(role):
         cards.append(_jobs_card())
     if permissions.can_read(role, "sampling"):
         cards.append(_sampling_card(permissions.can_write(role, "sampling")))
+    if permissions.can_read(role, "alerts"):
+        cards.append(_alerts_card())
+    if permissions.can_read(role, "review"):
+        cards.append(_review_card())
     if permissions.can_read(role, "assignments"):
         cards.append(_absent_card())
     if permissions.can_read(role, "audit"):

@@ -57,3 +57,13 @@ def test_officers_and_enumerators_cannot_review(app, client, users, auth, submit
     assert client.get("/admin/review/").status_code == 403
     assert client.post(f"/admin/review/{interview.id}/approve").status_code == 403
     assert Interview.get_by_id(interview.id).status == "submitted"
+
+
+def test_the_supervisor_home_page_points_to_the_reviews_and_alerts_waiting(
+    app, client, users, auth, submitted_interview
+):
+    submitted_interview(phien_ha="co")
+    auth.login("supervisor")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "1 cuộc phỏng vấn chờ duyệt" in page and "/admin/review/" in page
+    assert "1 cảnh báo mới" in page and "/admin/alerts/" in page

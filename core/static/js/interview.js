@@ -7,8 +7,9 @@
   if (!form || !window.SipasExpressions) return;
   var E = window.SipasExpressions;
   var key = 'sipas-answers-' + form.getAttribute('data-interview');
-  var url = form.getAttribute('data-save-url');
-  var csrf = form.querySelector('input[name=csrf_token]').value;
+  var url = form.getAttribute('data-save-url');  /* none on a preview: the rules only, nothing saved */
+  var token = form.querySelector('input[name=csrf_token]');
+  var csrf = token ? token.value : '';
   var state = document.querySelector('[data-testid=save-state]');
   var pending = read();
   var sending = null;
@@ -115,12 +116,14 @@
     if (!q) return;
     var answers = apply();
     check(q, answers);
+    if (!url) return;
     pending[q.getAttribute('data-name')] = valueOf(q);
     keep();
     clearTimeout(changed.timer);
     changed.timer = setTimeout(flush, 500);
     show();
   }
+  if (!url) pending = {};
   Object.keys(pending).forEach(function (name) {  /* answers of an earlier visit the server never got */
     var q = form.querySelector('.question[data-name="' + name + '"]');
     if (q) setValue(q, pending[name]);
@@ -139,6 +142,7 @@
       flush();
     }
   });
+  if (!url) return;
   window.addEventListener('online', flush);
   setInterval(flush, 15000);
   flush();
