@@ -64,8 +64,8 @@ def test_an_enumerator_sees_only_their_work_in_call_order(app, client, users, fi
     unit = SampleCase.get_by_id(mine[0].sample_id).unit_id
     filtered = client.get(f"/interviewer/?unit={unit}").get_data(as_text=True)
     in_unit = [a for a in mine if SampleCase.get_by_id(a.sample_id).unit_id == unit]
-    assert all(f"/interviewer/a/{a.id}\"" in filtered for a in in_unit)
-    assert not any(f"/interviewer/a/{a.id}\"" in filtered for a in mine if a not in in_unit)
+    assert all(f'/interviewer/a/{a.id}"' in filtered for a in in_unit)
+    assert not any(f'/interviewer/a/{a.id}"' in filtered for a in mine if a not in in_unit)
     theirs = open_phone_work("dtv2").first()
     assert client.get(f"/interviewer/a/{theirs.id}").status_code == 403
     assert client.post(f"/interviewer/a/{theirs.id}/phone").status_code == 403
