@@ -12,9 +12,7 @@ from models import (
     AuditRecord,
     Case,
     Period,
-    Procedure,
     SampleCase,
-    Unit,
     User,
 )
 
@@ -65,14 +63,7 @@ class CasePageView(SecureBaseView):
 
     @expose("/<int:case_id>")
     def page(self, case_id):
-        case = (
-            Case.select(Case, Unit, Procedure)
-            .join(Unit, on=(Case.unit == Unit.id))
-            .switch(Case)
-            .join(Procedure, on=(Case.procedure == Procedure.id))
-            .where(Case.id == case_id)
-            .first()
-        )
+        case = Case.with_names(case_id)
         if case is None:
             abort(404)
         samples = list(

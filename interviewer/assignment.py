@@ -10,7 +10,7 @@ from flask_login import current_user
 from fieldwork import AttemptRefused, InterviewRefused, NotYours, record_attempt, reveal_phone
 from fieldwork.calls import own_open
 from fieldwork.interviewing import start
-from models import CallAttempt, Case, Disposition, Dispositions, Interview, Procedure, SampleCase, Unit
+from models import CallAttempt, Case, Disposition, Dispositions, Interview, SampleCase
 
 from .blueprint import bp, enumerator_required, no_store
 
@@ -41,14 +41,7 @@ def _own(assignment_id):
 
 def _page(assignment, phone=None):
     sample = SampleCase.get_by_id(assignment.sample_id)
-    case = (
-        Case.select(Case, Unit, Procedure)
-        .join(Unit, on=(Case.unit == Unit.id))
-        .switch(Case)
-        .join(Procedure, on=(Case.procedure == Procedure.id))
-        .where(Case.id == sample.case_id)
-        .get()
-    )
+    case = Case.with_names(sample.case_id)
     attempts = list(
         CallAttempt.select(CallAttempt, Disposition)
         .join(Disposition)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from fieldwork import InterviewRefused, NotYours
 from fieldwork.interviewing import own_interview, save_answers, submit
-from models import Case, Interview, InterviewStatus, Procedure, Unit
+from models import Case, Interview, InterviewStatus
 from questionnaires import render
 
 from .assignment import interview_messages
@@ -19,14 +19,7 @@ MAX_ANSWERS = 500  # names in one save: a questionnaire has tens
 
 def facts_of(case_id):
     """What a label may name from the case: its unit, procedure and civil servants (never the applicant)."""
-    case = (
-        Case.select(Case, Unit, Procedure)
-        .join(Unit, on=(Case.unit == Unit.id))
-        .switch(Case)
-        .join(Procedure, on=(Case.procedure == Procedure.id))
-        .where(Case.id == case_id)
-        .get()
-    )
+    case = Case.with_names(case_id)
     return case, {
         "unit": case.unit.name,
         "procedure": case.procedure.name,

@@ -42,6 +42,18 @@ class Case(AuditedModel):
     def __str__(self):
         return self.code
 
+    @classmethod
+    def with_names(cls, case_id):
+        """The case with its unit and procedure (for their names), or None."""
+        return (
+            cls.select(cls, Unit, Procedure)
+            .join(Unit, on=(cls.unit == Unit.id))
+            .switch(cls)
+            .join(Procedure, on=(cls.procedure == Procedure.id))
+            .where(cls.id == case_id)
+            .first()
+        )
+
     @property
     def month(self):
         return self.returned_at.strftime("%Y-%m") if self.returned_at else None

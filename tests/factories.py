@@ -265,6 +265,12 @@ COMPLETE_ANSWERS = {
 
 
 @pytest.fixture
+def complete_answers():
+    """Answers to every question the shipped in-person form asks (as a form posts them)."""
+    return dict(COMPLETE_ANSWERS)
+
+
+@pytest.fixture
 def submitted_interview(app, fieldwork_ready, users):
     """interview(username="dtv1", **changes): an interview of that enumerator's first open phone
     assignment, submitted (through the service, as the page does) with complete answers."""

@@ -33,29 +33,6 @@ def open_phone_work(username):
     )
 
 
-def answers_for_complete():
-    return {
-        "dong_y": "co",
-        "dung_ho_so": "co",
-        "co_so_vat_chat": "4",
-        "thong_tin_tien_ich": "5",
-        "niem_yet": "4",
-        "dung_quy_dinh": "3",
-        "cong_chuc_tiep_nhan": "5",
-        "cong_chuc_giai_quyet": "4",
-        "thai_do": "5",
-        "nang_luc": "khong_y_kien",
-        "phien_ha": "khong",
-        "dung_hen": "som_dung_hen",
-        "ket_qua_chinh_xac": "5",
-        "so_lan_di_lai": "1",
-        "da_gop_y": "khong",
-        "kenh_gop_y": "3",
-        "van_ban": "4",
-        "hai_long_chung": "4",
-    }
-
-
 def test_an_enumerator_sees_only_their_work_in_call_order(app, client, users, fieldwork_ready, auth):
     auth.login("dtv1")
     mine = list(open_phone_work("dtv1"))
@@ -118,7 +95,7 @@ def test_outcomes_retries_appointments_and_the_maximum_of_attempts(app, client, 
     assert Assignment.get_by_id(third.id).attempt_count == 1  # a complete is never a click
 
 
-def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, fieldwork_ready, auth):
+def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, fieldwork_ready, auth, complete_answers):
     auth.login("dtv1")
     assignment = open_phone_work("dtv1").first()
     response = client.post(f"/interviewer/a/{assignment.id}/interview")
@@ -143,7 +120,7 @@ def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, field
     assert incomplete.status_code == 422 and "invalid-feedback" in incomplete.get_data(as_text=True)
     assert Interview.get_by_id(interview.id).status == "in_progress"
 
-    done = client.post(f"/interviewer/i/{interview.id}/submit", data=answers_for_complete())
+    done = client.post(f"/interviewer/i/{interview.id}/submit", data=complete_answers)
     assert done.status_code == 302
     interview = Interview.get_by_id(interview.id)
     assert interview.status == "submitted" and interview.complete_case_id == interview.case_id
@@ -152,7 +129,7 @@ def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, field
         "closed",
         "1.1",
     )
-    again = client.post(f"/interviewer/i/{interview.id}/submit", data=answers_for_complete())
+    again = client.post(f"/interviewer/i/{interview.id}/submit", data=complete_answers)
     assert again.status_code == 302 and Interview.select().where(Interview.complete_case.is_null(False)).count() == 1
     locked = client.post(f"/interviewer/i/{interview.id}/answers", json={"answers": {"de_xuat": "sửa"}})
     assert locked.status_code == 403
@@ -164,7 +141,9 @@ def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, field
         other.save()  # the database holds one complete per case
 
 
-def test_another_enumerator_cannot_open_or_change_an_interview(app, client, users, fieldwork_ready, auth):
+def test_another_enumerator_cannot_open_or_change_an_interview(
+    app, client, users, fieldwork_ready, auth, complete_answers
+):
     auth.login("dtv1")
     assignment = open_phone_work("dtv1").first()
     client.post(f"/interviewer/a/{assignment.id}/interview")
@@ -173,5 +152,5 @@ def test_another_enumerator_cannot_open_or_change_an_interview(app, client, user
     auth.login("dtv2", client=other)
     assert other.get(f"/interviewer/i/{interview.id}").status_code == 403
     assert other.post(f"/interviewer/i/{interview.id}/answers", json={"answers": {"dong_y": "co"}}).status_code == 403
-    assert other.post(f"/interviewer/i/{interview.id}/submit", data=answers_for_complete()).status_code == 403
+    assert other.post(f"/interviewer/i/{interview.id}/submit", data=complete_answers).status_code == 403
     assert Interview.get_by_id(interview.id).answers == "{}"
