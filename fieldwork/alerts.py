@@ -30,11 +30,14 @@ def alerting_answers(definition, answers):
 
 
 def raise_for(interview):
-    """Create the interview's alerts (call inside the submission's transaction); returns them."""
+    """Create the interview's alerts (call inside the submission's transaction); returns the new ones.
+    An interview submitted again (after a rejection) raises only what it did not raise before."""
     case = Case.get_by_id(interview.case_id)
+    raised = set(Alert.select(Alert.question, Alert.answer).where(Alert.interview == interview).tuples())
     return [
         Alert.create(interview=interview, unit=case.unit_id, question=name, answer=answer, created_at=now())
         for name, answer in alerting_answers(interview.version.definition_dict(), interview.answers_dict())
+        if (name, answer) not in raised
     ]
 
 

@@ -2,8 +2,9 @@
 the interview is submitted; officers see it without reloading, acknowledge it and note the follow-up;
 the unit gets an e-mail through a real SMTP server when one is configured."""
 
+from fieldwork import interviewing, review
 from jobs.schedule import run_recurring
-from models import Alert, Case, Contact, JobKinds, Unit
+from models import Alert, Case, Contact, JobKinds, Unit, User
 from models.pii import cipher
 
 
@@ -15,6 +16,9 @@ def test_an_answer_marked_alert_raises_one_for_the_unit(app, client, users, auth
     assert all(a.unit_id == case.unit_id for a in alerts)
     submitted_interview(username="dtv2")  # no alerting answer: no alert
     assert Alert.select().count() == 2
+    review.reject(interview.id, users["supervisor"], "Kiểm tra lại câu trả lời")
+    interviewing.submit(interview.id, User.get_by_id(interview.enumerator_id))
+    assert Alert.select().count() == 2  # submitted again: the same alerts, not twice
 
     auth.login("officer")
     assert client.get("/admin/alerts/count").get_json() == {"new": 2}
