@@ -45,6 +45,7 @@ BENCH_N ?= 1000000
 bench: install
 	$(PY) bench/import_cases.py $(BENCH_N)
 	$(PY) bench/sampling.py $(BENCH_N)
+	$(PY) bench/backoffice_pages.py $(BENCH_N)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
