@@ -2,8 +2,10 @@
 (Vietnamese: 55.001 · 12,5 % · 24/11/2026 08:28); dates without a time are shown without one."""
 
 import datetime
+import functools
 
-from flask_babel import format_decimal, format_percent
+from babel.numbers import get_group_symbol
+from flask_babel import format_decimal, format_percent, get_locale
 
 DATE = "dd/MM/yyyy"
 DATETIME = "dd/MM/yyyy HH:mm"
@@ -13,9 +15,16 @@ def number(value, digits=0):
     """A count or a figure with the language's separators; empty for None."""
     if value is None or value == "":
         return ""
+    if not digits and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", _group_symbol(str(get_locale() or "vi")))  # a page writes thousands
     if digits:
         return format_decimal(value, format="#,##0." + "0" * digits)
     return format_decimal(value, format="#,##0")
+
+
+@functools.lru_cache(maxsize=16)
+def _group_symbol(locale):
+    return get_group_symbol(locale)
 
 
 def percent(value, digits=1):

@@ -8,7 +8,20 @@ import secrets
 from peewee import fn
 
 from fieldwork.progress import unit_progress
-from models import Allocation, Assignment, Case, Contact, Modes, Period, SampleCase, SampleStatus, Unit, db, now
+from models import (
+    Allocation,
+    Assignment,
+    Case,
+    Contact,
+    Modes,
+    Period,
+    SampleCase,
+    SampleStatus,
+    Unit,
+    db,
+    is_postgres,
+    now,
+)
 from models.audited import delete_rows, insert_rows, update_rows
 from models.bulk import reserve_ids
 
@@ -256,7 +269,14 @@ def draw(period, seed=None, redo=False, progress=None):
         period.seed, period.drawn_at, period.frame_digest = seed, stamp, fingerprint
         # Everything a redraw needs that could change later, so that `verify` replays this draw.
         period.draw_inputs = json.dumps(
-            {"settings": settings, "units": codes, "recent": recent, "modes": modes}, sort_keys=True
+            {
+                "settings": settings,
+                "units": codes,
+                "recent": recent,
+                "modes": modes,
+                "last_case_id": Case.select(fn.MAX(Case.id)).scalar() or 0,  # what came later came after
+            },
+            sort_keys=True,
         )
         period.save()
     _note(progress, 1.0)
@@ -300,19 +320,28 @@ def verify(period):
     }
 
 
+LATE_SQL = (
+    'SELECT unit_id, COUNT(*) FROM "case"{hint} WHERE id > {p} AND returned_at >= {p} AND returned_at < {p} '
+    "AND created_at > {p} GROUP BY unit_id"
+)
+
+
 def imported_after_draw(period):
     """{unit_id: count} of the period's cases (returned in its month) imported after its draw: they are
     not in its frame (the draw stays as drawn, and replayable); only a redraw, before any assignment,
-    would take them in. Empty before the draw."""
+    would take them in. Empty before the draw. Only cases whose id is above the last one at the draw
+    are read (ids only grow), not the whole month."""
     if not period.drawn_at:
         return {}
     start, end = period.bounds
-    return dict(
-        Case.select(Case.unit, fn.COUNT(Case.id))
-        .where((Case.returned_at >= start) & (Case.returned_at < end) & (Case.created_at > period.drawn_at))
-        .group_by(Case.unit)
-        .tuples()
+    last = json.loads(period.draw_inputs or "{}").get("last_case_id")
+    if last is not None:  # only the ids above the last one at the draw (SQLite: by rowid, no index)
+        sql = LATE_SQL.format(hint="" if is_postgres() else " NOT INDEXED", p="%s" if is_postgres() else "?")
+        return dict(db.execute_sql(sql, (last, start, end, period.drawn_at)).fetchall())
+    query = Case.select(Case.unit, fn.COUNT(Case.id)).where(
+        (Case.returned_at >= start) & (Case.returned_at < end) & (Case.created_at > period.drawn_at)
     )
+    return dict(query.group_by(Case.unit).tuples())
 
 
 def _issued_in_order(period, allocations, samples):

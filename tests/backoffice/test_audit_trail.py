@@ -69,3 +69,10 @@ def test_an_auditor_verifies_the_chain_from_the_web_and_sees_the_first_broken_re
     assert run.summary_dict()["first_broken"] == target.seq
     page = client.get(f"/admin/jobs/{run.id}", follow_redirects=True).get_data(as_text=True)
     assert f"{target.seq}" in page and "alert-danger" in page
+
+
+def test_the_unfiltered_trail_shows_its_exact_size_without_counting(app, client, users, auth, imported_cases):
+    auth.login("auditor")
+    total = AuditRecord.select().count()
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert f"({total})" in page or f"{total:,}".replace(",", ".") in page

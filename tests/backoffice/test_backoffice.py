@@ -151,3 +151,13 @@ def test_each_roles_home_shows_what_needs_its_attention_now(app, auth, users, cl
     assert "Chuỗi nhật ký chưa được kiểm tra" in pages["auditor"] and "Thay đổi gần đây" in pages["auditor"]
     assert "Tác vụ và tài khoản" in pages["admin"]
     assert "Chuỗi nhật ký" not in pages["supervisor"] and "Tác vụ và tài khoản" not in pages["officer"]
+
+
+def test_the_cases_list_counts_again_when_cases_are_added(app, client, users, auth, import_month):
+    auth.login("officer")
+    import_month(month="10")
+    first = Case.select().count()
+    assert f"{first}" in client.get("/admin/cases/").get_data(as_text=True).replace(".", "")
+    import_month(month="10", start=5000)
+    assert f"{Case.select().count()}" in client.get("/admin/cases/").get_data(as_text=True).replace(".", "")
+    assert Case.select().count() > first
