@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/import_cases.py $(BENCH_N)
 	$(PY) bench/sampling.py $(BENCH_N)
 	$(PY) bench/backoffice_pages.py $(BENCH_N)
+	$(PY) bench/interviewer_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
