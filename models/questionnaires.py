@@ -1,6 +1,7 @@
 """Questionnaires authored in XLSForm: each form and its versions (a published version never
 changes), and which form a case gets by how its dossier was submitted and by interview mode."""
 
+import functools
 import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
@@ -8,6 +9,11 @@ from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 from .audited import AuditedModel
 from .base import now
 from .vocabulary import QuestionnaireStatus
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(version_id, digest, text):
+    return json.loads(text)
 
 
 class PublishedVersionChanged(Exception):
@@ -41,7 +47,10 @@ class QuestionnaireVersion(AuditedModel):
         return f"{self.questionnaire.form_id} {self.version}"
 
     def definition_dict(self):
-        return json.loads(self.definition)
+        """The definition as a dict; a published or retired version's is parsed once (it never changes)."""
+        if self.status == QuestionnaireStatus.DRAFT:
+            return json.loads(self.definition)
+        return _parsed(self.id, self.digest, self.definition)
 
     def save(self, *args, **kwargs):
         """Refuse any change of a published version's content (its status may still move on)."""
