@@ -8,6 +8,7 @@ from flask import Flask
 
 import backoffice
 import demo
+import fieldwork
 import importing
 import interviewer
 import jobs
@@ -35,6 +36,7 @@ def create_app(overrides=None):
     jobs.init_app(app)
     # Domains: their commands and jobs
     importing.init_app(app)
+    fieldwork.init_app(app)
     sampling.init_app(app)
     questionnaires.init_app(app)
     demo.init_app(app)

@@ -1,6 +1,6 @@
 """Fieldwork: who collects the data (enumerators' profiles and coverage) and how far it has got."""
 
-from . import alerts
+from . import alerts, cli, jobs
 from .attempts import AttemptRefused, call_order
 from .calls import NotYours, record_attempt
 from .contacts import reveal_phone
@@ -11,6 +11,8 @@ from .progress import unit_progress
 __all__ = [
     "AttemptRefused",
     "alerts",
+    "init_app",
+    "jobs",
     "Enumerator",
     "InterviewRefused",
     "NotYours",
@@ -22,3 +24,7 @@ __all__ = [
     "set_available",
     "unit_progress",
 ]
+
+
+def init_app(app):
+    app.cli.add_command(cli.interviews_cli)

@@ -19,7 +19,7 @@ from .fieldwork import Assignment
 from .org import Unit
 from .questionnaires import QuestionnaireVersion
 from .users import User
-from .vocabulary import InterviewStatus
+from .vocabulary import InterviewSources, InterviewStatus
 
 
 class Disposition(AuditedModel):
@@ -73,9 +73,16 @@ class Interview(AuditedModel):
     reviewed_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
     reviewed_at = DateTimeField(null=True)
     review_comment = TextField(null=True)
+    source = CharField(max_length=16, null=True)  # InterviewSources: None when led in the app
+    outcome = CharField(max_length=8, null=True)  # AAPOR code of imported answers (1.1, 1.2); None: 1.1
 
     def answers_dict(self):
         return json.loads(self.answers or "{}")
+
+    @classmethod
+    def imported_for(cls, case_id):
+        """The interview a file brought for this case (one per case), or None."""
+        return cls.get_or_none((cls.case == case_id) & (cls.source == InterviewSources.FILE))
 
     @classmethod
     def open_for_assignment(cls, assignment):

@@ -66,6 +66,12 @@ class InterviewChannels:
     ALL = (PHONE, F2F, PAPER, WEB, KIOSK)
 
 
+class InterviewSources:
+    """Where an interview's answers came from besides the app (whose interviews have no source)."""
+
+    FILE = "file"  # `interviews import` or the back office's upload: paper forms typed in, another tool
+
+
 class QuestionnaireStatus:
     """A questionnaire version: a draft may be replaced; published, it never changes; retired, it is
     given to no new interview."""
@@ -120,6 +126,7 @@ class JobKinds:
     JOBS_SWEEP = "jobs.sweep"  # every minute or so, scheduled
     AUDIT_VERIFY = "audit.verify"  # the audit chain walked from the web
     ALERT_MAIL = "alerts.mail"  # every minute, scheduled: new alerts e-mailed to their units
+    INTERVIEWS_IMPORT = "interviews.import"  # answers from a file, uploaded in the back office
 
 
 class Dispositions:

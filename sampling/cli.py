@@ -6,8 +6,9 @@ import sys
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from peewee import JOIN
 
-from models import Allocation, Period, Unit
+from models import Allocation, Assignment, Case, Period, SampleCase, Unit, User
 
 from . import assignment, service
 from .messages import describe, verification_lines
@@ -114,6 +115,44 @@ def assign_command(month):
     """Assign the issued, unassigned cases to enumerators, balancing open work."""
     assigned, left = _run(assignment.assign_period, _period(month))
     click.echo(_("Assigned %(n)d cases; %(left)d left without a suitable enumerator.", n=assigned, left=left))
+
+
+def sample_rows(period):
+    """The drawn sample of a period: case code, unit code, mode, sample status (issued, reserve) and the
+    login of the enumerator it is assigned to (None when not assigned), by unit, mode and drawn order."""
+    logins = dict(User.select(User.id, User.username).tuples())
+    query = (
+        SampleCase.select(Case.code, Unit.code, SampleCase.mode, SampleCase.status, Assignment.enumerator)
+        .join(Case, on=(SampleCase.case == Case.id))
+        .switch(SampleCase)
+        .join(Unit, on=(SampleCase.unit == Unit.id))
+        .switch(SampleCase)
+        .join(Assignment, JOIN.LEFT_OUTER, on=(Assignment.sample == SampleCase.id))
+        .where(SampleCase.period == period)
+        .order_by(Unit.code, SampleCase.mode, SampleCase.rank)
+        .tuples()
+    )
+    return [
+        {"case_code": code, "unit": unit, "mode": mode, "status": status, "enumerator": logins.get(enumerator)}
+        for code, unit, mode, status, enumerator in query.iterator()
+    ]
+
+
+@sample_cli.command("list")
+@click.option("--period", "month", required=True)
+@click.option("--json", "as_json", is_flag=True)
+def list_command(month, as_json):
+    """List the drawn sample: case, unit, mode, status (issued, reserve) and enumerator."""
+    if not Period.valid_month(month):
+        raise click.BadParameter(_("The month must be written YYYY-MM, e.g. 2026-10."), param_hint="--period")
+    period = Period.get_or_none(Period.month == month)
+    rows = sample_rows(period) if period else []
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['case_code']:<24}{r['unit']:<10}{r['mode']:<6}{r['status']:<9}{r['enumerator'] or '-'}")
+    click.echo(_("%(n)d drawn cases.", n=len(rows)))
 
 
 __all__ = ["sample_cli", "RULES"]

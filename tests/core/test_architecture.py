@@ -16,7 +16,7 @@ ALLOWED = {
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
     "importing": {"models", "jobs", "formatting"},
-    "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail"},
+    "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires"},

@@ -52,6 +52,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0007_questionnaires",
         "0008_interviews",
         "0009_unit_email",
+        "0010_interview_source",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing

@@ -1,0 +1,205 @@
+"""Answers from outside the app (`interviews import`, the back office's upload), their export in the same
+layout, and `sample list`: row-level rejections with their line, idempotent imports, approval audited."""
+
+import csv
+import json
+
+from factories import COMPLETE_ANSWERS
+from flask_babel import gettext
+
+from models import (
+    Assignment,
+    AuditRecord,
+    Case,
+    Interview,
+    Questionnaire,
+    QuestionnaireVersion,
+    SampleCase,
+    User,
+)
+
+FIXED = ["case_code", "mode", "outcome", "enumerator", "started_at", "ended_at", "form_id", "version"]
+QUESTIONS = list(COMPLETE_ANSWERS) + ["thu_xin_loi", "de_xuat"]
+FORM = ("sipas_truc_tiep", "2026.1")
+
+
+def row(
+    code,
+    mode="paper",
+    outcome="1.1",
+    enumerator="",
+    started="2026-10-20 08:30",
+    ended="20/10/2026 08:45",
+    form=FORM,
+    **answers,
+):
+    values = {**COMPLETE_ANSWERS, **answers} if outcome == "1.1" else answers
+    return [code, mode, outcome, enumerator, started, ended, *form] + [values.get(q, "") for q in QUESTIONS]
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(FIXED + QUESTIONS)
+        writer.writerows(rows)
+    return str(path)
+
+
+def run_import(runner, path, *flags):
+    result = runner.invoke(args=["interviews", "import", str(path), "--json", *flags])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def sampled(mode="phone", status="open"):
+    """Case codes of open (or any) assignments in a mode, in id order."""
+    query = (
+        Assignment.select(Case.code)
+        .join(SampleCase)
+        .join(Case, on=(SampleCase.case == Case.id))
+        .where((SampleCase.mode == mode) & (Assignment.status == status))
+        .order_by(Assignment.id)
+    )
+    return [code for (code,) in query.tuples()]
+
+
+def outcome_of(code):
+    a = Assignment.select().join(SampleCase).join(Case, on=(SampleCase.case == Case.id)).where(Case.code == code).get()
+    return a.status, a.outcome
+
+
+def t(app, msgid, **values):
+    """A message as the command prints it (in the app's language, translated or not)."""
+    with app.test_request_context():
+        return gettext(msgid, **values)
+
+
+def unsampled():
+    drawn = SampleCase.select(SampleCase.case)
+    return [c.code for c in Case.select().where(Case.id.not_in(drawn)).order_by(Case.code)]
+
+
+def test_good_and_bad_rows_give_the_case_import_report_with_lines(
+    app, runner, fieldwork_ready, submitted_interview, tmp_path
+):
+    app_made = submitted_interview()  # dtv1's first phone case, completed in the app
+    open_phone = [c for c in sampled() if c != app_made.case.code]
+    free = unsampled()
+    draft = QuestionnaireVersion.get(QuestionnaireVersion.version == "2026.1")
+    QuestionnaireVersion.create(
+        questionnaire=Questionnaire.get(Questionnaire.form_id == "sipas_truc_tiep"),
+        version="2026.2",
+        title=draft.title,
+        definition=draft.definition,
+        digest=draft.digest,
+    )
+    path = write(
+        tmp_path / "answers.csv",
+        [
+            row(open_phone[0]),  # 2: created, its assignment closed as complete
+            row("KHONG-CO"),  # 3: unknown case
+            row(free[0], hai_long_chung="9"),  # 4: invalid choice
+            row(free[1], thu_xin_loi="co"),  # 5: answered although not asked (dung_hen is on time)
+            row(open_phone[0], mode="f2f"),  # 6: a second complete for the case in the file
+            row(free[2], form=("sipas_truc_tiep", "9.9")),  # 7: unknown version
+            row(free[3], form=("sipas_truc_tiep", "2026.2")),  # 8: a draft
+            row(free[4], enumerator="dtv9"),  # 9: no such enumerator
+            row(free[5], enumerator="supervisor"),  # 10: not an enumerator
+            row(free[6], started="32/10/2026 08:00"),  # 11: bad date
+            row(free[7], outcome="1.2", dong_y="co", dung_ho_so="co"),  # 12: partial, created
+            row(open_phone[1], outcome="2.11"),  # 13: a refusal closes the case's assignment
+            row(free[8], outcome="4.10"),  # 14: no assignment: warned, nothing recorded
+            row(app_made.case.code, hai_long_chung="5"),  # 15: the app's complete is there already
+            row(free[9], mode="f2f", enumerator="dtv4", outcome="1.1", de_xuat="-Nhanh hơn"),  # 16: created
+            row(free[10], outcome="9.99"),  # 17: unknown outcome
+            row(free[11], dong_y="co", dung_ho_so="co", hai_long_chung=""),  # 18: a complete lacks an answer
+        ],
+    )
+    report = run_import(runner, path)
+    assert report == {
+        "created": 3,
+        "updated": 1,
+        "unchanged": 1,
+        "rejected": [
+            {"line": 3, "reason": t(app, "Unknown case."), "value": "KHONG-CO"},
+            {"line": 4, "reason": "hai_long_chung: " + t(app, "Choose one of the answers offered."), "value": "9"},
+            {
+                "line": 5,
+                "reason": t(
+                    app,
+                    "%(question)s is answered although it is not asked (its relevant is false).",
+                    question="thu_xin_loi",
+                ),
+                "value": "co",
+            },
+            {
+                "line": 6,
+                "reason": t(app, "A second complete for this case (line %(line)d).", line=2),
+                "value": open_phone[0],
+            },
+            {"line": 7, "reason": t(app, "Unknown questionnaire version."), "value": "sipas_truc_tiep 9.9"},
+            {
+                "line": 8,
+                "reason": t(app, "This questionnaire version is a draft: publish it before importing its answers."),
+                "value": "sipas_truc_tiep 2026.2",
+            },
+            {"line": 9, "reason": t(app, "enumerator is not the login of an active enumerator."), "value": "dtv9"},
+            {
+                "line": 10,
+                "reason": t(app, "enumerator is not the login of an active enumerator."),
+                "value": "supervisor",
+            },
+            {  # a value of 9 digits or more is never quoted (it might be a phone)
+                "line": 11,
+                "reason": t(
+                    app,
+                    "%(column)s is not a date and time (yyyy-mm-dd HH:MM or dd/mm/yyyy HH:MM).",
+                    column="started_at",
+                ),
+            },
+            {
+                "line": 15,
+                "reason": t(
+                    app,
+                    "The case has a complete already (interview %(id)d): a second complete is refused.",
+                    id=app_made.id,
+                ),
+                "value": app_made.case.code,
+            },
+            {
+                "line": 17,
+                "reason": t(app, "Unknown outcome: it must be an AAPOR final disposition code."),
+                "value": "9.99",
+            },
+            {"line": 18, "reason": "hai_long_chung: " + t(app, "This question needs an answer.")},
+        ],
+        "warnings": [
+            {"line": 14, "reason": t(app, "The case has no assignment: the outcome is not recorded."), "value": "4.10"}
+        ],
+    }
+    imported = {i.case.code: i for i in Interview.select().where(Interview.source == "file")}
+    assert set(imported) == {open_phone[0], free[7], free[9]}
+    complete = imported[open_phone[0]]
+    assert (complete.status, complete.channel, complete.outcome, complete.complete_case_id) == (
+        "submitted",
+        "paper",
+        "1.1",
+        complete.case_id,
+    )
+    assert complete.enumerator_id is None and complete.assignment_id is None and complete.duration_seconds == 15 * 60
+    assert complete.answers_dict()["so_lan_di_lai"] == 1
+    partial = imported[free[7]]
+    assert (partial.outcome, partial.complete_case_id, partial.answers_dict()) == (
+        "1.2",
+        None,
+        {"dong_y": "co", "dung_ho_so": "co"},
+    )
+    f2f = imported[free[9]]
+    assert f2f.enumerator_id == User.get(User.username == "dtv4").id and f2f.answers_dict()["de_xuat"] == "-Nhanh hơn"
+    assert outcome_of(open_phone[0]) == ("closed", "1.1") and outcome_of(open_phone[1]) == ("closed", "2.11")
+    assert Interview.get_by_id(app_made.id).answers_dict()["hai_long_chung"] == "4"  # the app's is untouched
+
+    records = AuditRecord.select().count()
+    again = run_import(runner, path)  # the same file again changes nothing
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
+    assert again["rejected"] == report["rejected"] and AuditRecord.select().count() == records
