@@ -2,6 +2,7 @@
 layout, and `sample list`: row-level rejections with their line, idempotent imports, approval audited."""
 
 import csv
+import io
 import json
 
 from factories import COMPLETE_ANSWERS
@@ -11,12 +12,14 @@ from models import (
     Assignment,
     AuditRecord,
     Case,
+    Contact,
     Interview,
     Questionnaire,
     QuestionnaireVersion,
     SampleCase,
     User,
 )
+from models.pii import cipher
 
 FIXED = ["case_code", "mode", "outcome", "enumerator", "started_at", "ended_at", "form_id", "version"]
 QUESTIONS = list(COMPLETE_ANSWERS) + ["thu_xin_loi", "de_xuat"]
@@ -203,3 +206,103 @@ def test_good_and_bad_rows_give_the_case_import_report_with_lines(
     again = run_import(runner, path)  # the same file again changes nothing
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
     assert again["rejected"] == report["rejected"] and AuditRecord.select().count() == records
+
+
+def test_a_changed_row_updates_until_approved_and_approve_is_audited(app, runner, fieldwork_ready, tmp_path):
+    free = unsampled()
+    first = write(tmp_path / "a.csv", [row(free[0]), row(free[1])])
+    assert run_import(runner, first)["created"] == 2
+    changed = write(tmp_path / "b.csv", [row(free[0], hai_long_chung="2"), row(free[1])])
+    report = run_import(runner, changed)
+    assert (report["created"], report["updated"], report["unchanged"], report["rejected"]) == (0, 1, 1, [])
+    interview = Interview.get(Interview.case == Case.get(Case.code == free[0]).id)
+    assert interview.answers_dict()["hai_long_chung"] == "2" and interview.status == "submitted"
+    assert Interview.select().count() == 2  # updated in place: one imported interview per case
+
+    approved = run_import(runner, write(tmp_path / "c.csv", [row(free[2])]), "--approve")
+    assert approved["created"] == 1
+    new = Interview.get(Interview.case == Case.get(Case.code == free[2]).id)
+    assert (new.status, new.reviewed_by_id) == ("approved", None) and new.reviewed_at is not None
+    event = AuditRecord.get((AuditRecord.action == "approve") & (AuditRecord.object_id == str(new.id)))
+    assert event.source == "cli" and event.actor.startswith("cli:")  # who ran it, from the audit mechanism
+
+    # the same row changed once approved: rejected, a supervisor corrects it
+    report = run_import(runner, write(tmp_path / "d.csv", [row(free[2], hai_long_chung="1")]))
+    assert report["rejected"] == [
+        {"line": 2, "reason": t(app, "Approved already: a supervisor must correct it."), "value": free[2]}
+    ]
+    assert Interview.get_by_id(new.id).answers_dict()["hai_long_chung"] == "4"
+
+
+def test_export_has_the_same_layout_no_personal_data_and_imports_again_unchanged(
+    app, runner, fieldwork_ready, submitted_interview, tmp_path
+):
+    app_made = submitted_interview(de_xuat="=1+1 thêm ghế chờ")
+    free = unsampled()
+    run_import(
+        runner,
+        write(
+            tmp_path / "in.csv",
+            [row(free[0], de_xuat="-nhanh hơn"), row(free[1], outcome="1.2", dong_y="co", dung_ho_so="khong")],
+        ),
+        "--approve",
+    )
+    for file_format in ("csv", "xlsx"):
+        out = tmp_path / f"out.{file_format}"
+        result = runner.invoke(
+            args=["interviews", "export", "--period", "2026-10", "--format", file_format, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        report = run_import(runner, out)
+        assert (report["created"], report["updated"], report["unchanged"], report["rejected"]) == (0, 0, 3, [])
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][:8] == FIXED and "hai_long_chung" in lines[0] and "thu_xin_loi" in lines[0]
+    by_code = {line[0]: dict(zip(lines[0], line)) for line in lines[1:]}
+    assert set(by_code) == {app_made.case.code, free[0], free[1]}
+    mine = by_code[app_made.case.code]
+    assert (mine["mode"], mine["outcome"], mine["enumerator"], mine["form_id"], mine["version"]) == (
+        "phone",
+        "1.1",
+        "dtv1",
+        "sipas_truc_tiep",
+        "2026.1",
+    )
+    assert mine["de_xuat"] == "'=1+1 thêm ghế chờ" and mine["so_lan_di_lai"] == "1"
+    assert by_code[free[1]]["outcome"] == "1.2" and by_code[free[1]]["co_so_vat_chat"] == ""
+    contact = Contact.get(Contact.case == app_made.case_id)
+    phone = cipher().decrypt(contact.phone_enc)
+    for secret in (phone, phone.replace("+84", "0"), "@"):
+        assert secret not in text
+    assert not {"name", "phone", "email", "ten", "so_dien_thoai"} & set(lines[0])
+
+
+def test_a_file_that_is_not_a_table_or_lacks_a_column_is_refused(app, runner, fieldwork_ready, tmp_path):
+    (tmp_path / "x.csv").write_text("case_code,mode\nC10-00001,paper\n", encoding="utf-8")
+    result = runner.invoke(args=["interviews", "import", str(tmp_path / "x.csv"), "--json"])
+    assert result.exit_code == 2 and "outcome" in json.loads(result.output)["error"]
+    (tmp_path / "y.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert runner.invoke(args=["interviews", "import", str(tmp_path / "y.csv")]).exit_code == 2
+    assert Interview.select().count() == 0
+
+
+def test_sample_list_gives_the_drawn_sample(app, runner, fieldwork_ready):
+    result = runner.invoke(args=["sample", "list", "--period", "2026-10", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert len(listed) == SampleCase.select().count() > 0
+    assert set(listed[0]) == {"case_code", "unit", "mode", "status", "enumerator"}
+    assignment = Assignment.select().order_by(Assignment.id).first()
+    sample = SampleCase.get_by_id(assignment.sample_id)
+    entry = next(r for r in listed if r["case_code"] == Case.get_by_id(sample.case_id).code)
+    assert entry == {
+        "case_code": Case.get_by_id(sample.case_id).code,
+        "unit": sample.unit.code,
+        "mode": sample.mode,
+        "status": sample.status,
+        "enumerator": User.get_by_id(assignment.enumerator_id).username,
+    }
+    assert {r["status"] for r in listed} <= {"issued", "reserve"}
+    assert all(r["enumerator"] is None for r in listed if r["status"] == "reserve")
+    assert json.loads(runner.invoke(args=["sample", "list", "--period", "2027-01", "--json"]).output) == []
+    assert runner.invoke(args=["sample", "list", "--period", "10/2026"]).exit_code == 2
