@@ -280,7 +280,7 @@ def export_table(month):
         )
         .order_by(Case.code, Interview.id)
     )
-    version_ids = sorted({v for (v,) in query.select(Interview.version).distinct().tuples()})
+    version_ids = sorted({v for (v,) in query.select(Interview.version).order_by().distinct().tuples()})
     versions = {
         v.id: (v.questionnaire.form_id, v.version, v.definition_dict())
         for v in QuestionnaireVersion.select(QuestionnaireVersion, Questionnaire)
