@@ -29,6 +29,7 @@ KIND_LABELS = {
     JobKinds.SAMPLING_PROPOSE_RELEASES: _l("Daily reserve proposals"),
     JobKinds.SAMPLING_VERIFY: _l("Verification of a draw"),
     JobKinds.AUDIT_VERIFY: _l("Verification of the audit chain"),
+    JobKinds.INTERVIEWS_IMPORT: _l("Import of answers"),
 }
 SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
 

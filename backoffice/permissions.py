@@ -20,6 +20,7 @@ VIEWS = {
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "questionnaires": ({ADMIN, OFFICER, SUPERVISOR}, {ADMIN, OFFICER}),
     "review": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
+    "interview_imports": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # answers from outside the app
     "alerts": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR, OFFICER}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
 }

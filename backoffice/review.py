@@ -8,7 +8,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from peewee import fn
+from peewee import JOIN, fn
 
 from fieldwork.review import ReviewRefused, approve, correct, reject
 from models import Case, Interview, InterviewStatus, Unit, User
@@ -54,7 +54,7 @@ class ReviewView(SecureBaseView):
             .join(Case, on=(Interview.case == Case.id))
             .join(Unit, on=(Case.unit == Unit.id))
             .switch(Interview)
-            .join(User, on=(Interview.enumerator == User.id), attr="enumerator_row")
+            .join(User, JOIN.LEFT_OUTER, on=(Interview.enumerator == User.id), attr="enumerator_row")  # none: imported
             .where(Interview.status == status)
         )
         unit = request.args.get("unit", "")

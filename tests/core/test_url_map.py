@@ -72,6 +72,9 @@ EXPECTED = {
     "review.approve_interview": only(("admin", "supervisor"), ok=404),
     "review.reject_interview": only(("admin", "supervisor"), ok=404),
     "review.correct_interview": only(("admin", "supervisor"), ok=404),
+    "interview_imports.index": only(("admin", "supervisor")),
+    "interview_imports.run": only(("admin", "supervisor"), ok=404),  # the sample run is another kind of job
+    "interview_imports.status": only(("admin", "supervisor"), ok=404),
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),

@@ -4,6 +4,7 @@ layout, and `sample list`: row-level rejections with their line, idempotent impo
 import csv
 import io
 import json
+import os
 
 from factories import COMPLETE_ANSWERS
 from flask_babel import gettext
@@ -14,6 +15,8 @@ from models import (
     Case,
     Contact,
     Interview,
+    JobRun,
+    JobStatus,
     Questionnaire,
     QuestionnaireVersion,
     SampleCase,
@@ -306,3 +309,67 @@ def test_sample_list_gives_the_drawn_sample(app, runner, fieldwork_ready):
     assert all(r["enumerator"] is None for r in listed if r["status"] == "reserve")
     assert json.loads(runner.invoke(args=["sample", "list", "--period", "2027-01", "--json"]).output) == []
     assert runner.invoke(args=["sample", "list", "--period", "10/2026"]).exit_code == 2
+
+
+def upload(client, name, data, approve=False):
+    form = {"file": (io.BytesIO(data), name)}
+    if approve:
+        form["approve"] = "y"
+    return client.post("/admin/interview_imports/", data=form, content_type="multipart/form-data")
+
+
+def test_the_back_office_upload_runs_as_a_job_with_its_report(
+    app, client, users, auth, fieldwork_ready, tmp_path, work_jobs
+):
+    free = unsampled()
+    path = write(tmp_path / "answers.csv", [row(free[0]), row("KHONG-CO"), row(free[1], hai_long_chung="9")])
+    auth.login("supervisor")
+    with open(path, "rb") as f:
+        response = upload(client, "phieu giay.csv", f.read(), approve=True)
+    assert response.status_code == 302
+    job = JobRun.select().where(JobRun.kind == "interviews.import").get()
+    assert response.headers["Location"].endswith(f"/admin/interview_imports/{job.id}")
+    assert (job.status, job.actor, job.params_dict()) == (
+        "queued",
+        "supervisor",
+        {"approve": True, "filename": "phieu giay.csv"},
+    )
+    assert 'data-testid="progress"' in client.get(f"/admin/interview_imports/{job.id}").get_data(as_text=True)
+    work_jobs()
+    job = JobRun.get_by_id(job.id)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.progress == 100.0 and not os.path.exists(job.upload)  # the upload is deleted
+    report = job.summary_dict()["report"]
+    assert (report["created"], report["updated"], report["unchanged"]) == (1, 0, 0)
+    assert [r["line"] for r in report["rejected"]] == [3, 4]
+    interview = Interview.get(Interview.source == "file")
+    assert (interview.status, interview.reviewed_by_id) == ("approved", users["supervisor"].id)
+    event = AuditRecord.get(AuditRecord.action == "approve")
+    assert (event.actor, event.source, event.object_id) == ("supervisor", "job", str(interview.id))
+    page = client.get(f"/admin/interview_imports/{job.id}").get_data(as_text=True)
+    assert 'data-testid="import-report"' in page and "<td>3</td>" in page and "KHONG-CO" in page
+    assert "phieu giay.csv" in client.get("/admin/interview_imports/").get_data(as_text=True)
+    status = client.get(f"/admin/interview_imports/{job.id}/status", follow_redirects=True).get_json()
+    assert status["status"] == "done"
+
+    with open(path, "rb") as f:  # again: nothing changes
+        upload(client, "phieu giay.csv", f.read())
+    work_jobs()
+    again = JobRun.select().where(JobRun.kind == "interviews.import").order_by(JobRun.id.desc()).first()
+    assert (again.summary_dict()["report"]["unchanged"], again.summary_dict()["report"]["created"]) == (1, 0)
+
+    upload(client, "anh.csv", b"\x89PNG\r\n\x1a\n\x00\x00")  # not a table: refused, with its message
+    work_jobs()
+    refused = JobRun.select().where(JobRun.kind == "interviews.import").order_by(JobRun.id.desc()).first()
+    assert refused.status == JobStatus.REFUSED
+    assert 'data-testid="import-refused"' in client.get(f"/admin/interview_imports/{refused.id}").get_data(as_text=True)
+
+
+def test_only_supervisors_and_admins_upload_answers(app, client, users, auth, fieldwork_ready):
+    for role in ("officer", "auditor"):
+        auth.login(role)
+        assert upload(client, "a.csv", b"case_code,mode,outcome\n").status_code == 403
+        auth.logout()
+    auth.login("supervisor")
+    assert upload(client, "a.pdf", b"%PDF-1.4").status_code == 200  # refused by the form: nothing started
+    assert JobRun.select().where(JobRun.kind == "interviews.import").count() == 0
