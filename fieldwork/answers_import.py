@@ -205,22 +205,23 @@ class AnswersImporter:
 
     def write(self, interview, fields, row, case):
         at = now()
+        creating = interview.id is None
         interview.channel, interview.version, interview.enumerator = (
             fields["channel"],
             fields["version"],
             fields["enumerator"],
         )
         interview.answers, interview.outcome, interview.saved_at = fields["answers"], row.outcome, at
-        interview.started_at = row.started_at or interview.started_at or row.ended_at or at
+        stored_start = None if creating else interview.started_at  # a new row's default is no start
+        interview.started_at = row.started_at or stored_start or row.ended_at or at
         interview.ended_at = row.ended_at or interview.ended_at or interview.started_at
-        interview.duration_seconds = int((interview.ended_at - interview.started_at).total_seconds())
+        interview.duration_seconds = max(int((interview.ended_at - interview.started_at).total_seconds()), 0)
         interview.complete_case = case.id if row.outcome == Dispositions.COMPLETE else None
         if self.approve:
             interview.status, interview.reviewed_at = InterviewStatus.APPROVED, at
             interview.reviewed_by = self.reviewer.id if self.reviewer else None
         else:
             interview.status, interview.reviewed_by, interview.reviewed_at = InterviewStatus.SUBMITTED, None, None
-        creating = interview.id is None
         try:
             with db.atomic():
                 interview.save()

@@ -2,6 +2,7 @@
 layout, and `sample list`: row-level rejections with their line, idempotent imports, approval audited."""
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -221,6 +222,12 @@ def test_a_changed_row_updates_until_approved_and_approve_is_audited(app, runner
     interview = Interview.get(Interview.case == Case.get(Case.code == free[0]).id)
     assert interview.answers_dict()["hai_long_chung"] == "2" and interview.status == "submitted"
     assert Interview.select().count() == 2  # updated in place: one imported interview per case
+
+    untimed = run_import(runner, write(tmp_path / "e.csv", [row(free[3], started="", ended="2026-10-21 09:00")]))
+    assert untimed["created"] == 1
+    untimed = Interview.get(Interview.case == Case.get(Case.code == free[3]).id)
+    assert untimed.started_at == untimed.ended_at == datetime.datetime(2026, 10, 21, 9, 0)
+    assert run_import(runner, tmp_path / "e.csv")["unchanged"] == 1
 
     approved = run_import(runner, write(tmp_path / "c.csv", [row(free[2])]), "--approve")
     assert approved["created"] == 1
