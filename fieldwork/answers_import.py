@@ -134,7 +134,7 @@ class AnswersImporter:
         self.table, self.report = table, report
         self.approve, self.reviewer, self.progress = approve, reviewer, progress
         self.lookups = _Lookups()
-        self.seen = {}  # case code -> (line, outcome) of its first row in the file
+        self.seen = {}  # case code -> (line, outcome) of its row imported (or found unchanged) from the file
 
     def run(self):
         cols = columns(self.table.header)
@@ -143,6 +143,7 @@ class AnswersImporter:
                 row = read_row(cols, line, values)
                 with db.atomic():
                     self.apply(row)
+                self.seen[row.case_code] = (row.line, row.outcome)  # a later row of the case is refused
             except RowRejected as exc:
                 self.report.reject(line, exc.reason, exc.value)
             if self.progress and count % PROGRESS_EVERY == 0:
@@ -157,7 +158,6 @@ class AnswersImporter:
             if row.outcome == Dispositions.COMPLETE and first[1] == Dispositions.COMPLETE:
                 raise RowRejected(_("A second complete for this case (line %(line)d).", line=first[0]), row.case_code)
             raise RowRejected(_("This case is in the file already (line %(line)d).", line=first[0]), row.case_code)
-        self.seen[row.case_code] = (row.line, row.outcome)
         case = Case.get_or_none(Case.code == row.case_code)
         if case is None:
             raise RowRejected(_("Unknown case."), row.case_code)

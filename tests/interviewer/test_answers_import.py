@@ -229,6 +229,9 @@ def test_a_changed_row_updates_until_approved_and_approve_is_audited(app, runner
     assert untimed.started_at == untimed.ended_at == datetime.datetime(2026, 10, 21, 9, 0)
     assert run_import(runner, tmp_path / "e.csv")["unchanged"] == 1
 
+    fixed = run_import(runner, write(tmp_path / "f.csv", [row(free[4], hai_long_chung="9"), row(free[4])]))
+    assert (fixed["created"], [r["line"] for r in fixed["rejected"]]) == (1, [2])  # corrected on a later line
+
     approved = run_import(runner, write(tmp_path / "c.csv", [row(free[2])]), "--approve")
     assert approved["created"] == 1
     new = Interview.get(Interview.case == Case.get(Case.code == free[2]).id)
