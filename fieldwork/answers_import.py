@@ -231,8 +231,7 @@ class AnswersImporter:
             ) from None
         if self.approve:
             audit.record_event("approve", Interview._meta.table_name, interview.id, {"source": InterviewSources.FILE})
-        if creating:
-            alerts.raise_for(interview)  # negative feedback raised as the answers arrive, as from the app
+        alerts.raise_for(interview)  # as the answers arrive, as from the app (a change: only what is new)
 
     def disposition(self, row, case):
         """An outcome without answers: the final disposition of the case's open assignment."""

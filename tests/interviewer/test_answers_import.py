@@ -11,6 +11,7 @@ from factories import COMPLETE_ANSWERS
 from flask_babel import gettext
 
 from models import (
+    Alert,
     Assignment,
     AuditRecord,
     Case,
@@ -73,6 +74,10 @@ def sampled(mode="phone", status="open"):
 def outcome_of(code):
     a = Assignment.select().join(SampleCase).join(Case, on=(SampleCase.case == Case.id)).where(Case.code == code).get()
     return a.status, a.outcome
+
+
+def alerts_of(code):
+    return Alert.select().join(Interview).join(Case, on=(Interview.case == Case.id)).where(Case.code == code)
 
 
 def t(app, msgid, **values):
@@ -228,6 +233,14 @@ def test_a_changed_row_updates_until_approved_and_approve_is_audited(app, runner
     untimed = Interview.get(Interview.case == Case.get(Case.code == free[3]).id)
     assert untimed.started_at == untimed.ended_at == datetime.datetime(2026, 10, 21, 9, 0)
     assert run_import(runner, tmp_path / "e.csv")["unchanged"] == 1
+
+    alerting = write(tmp_path / "g.csv", [row(free[5], phien_ha="co")])
+    assert run_import(runner, alerting)["created"] == 1
+    assert [(a.question, a.answer) for a in alerts_of(free[5])] == [("phien_ha", "co")]
+    run_import(runner, alerting)  # unchanged: nothing raised again
+    run_import(runner, write(tmp_path / "h.csv", [row(free[5], phien_ha="co", hai_long_chung="1")]))
+    assert sorted((a.question, a.answer) for a in alerts_of(free[5])) == [("hai_long_chung", "1"), ("phien_ha", "co")]
+    assert [(a.question, a.answer) for a in alerts_of(free[0])] == [("hai_long_chung", "2")]  # raised by its change
 
     fixed = run_import(runner, write(tmp_path / "f.csv", [row(free[4], hai_long_chung="9"), row(free[4])]))
     assert (fixed["created"], [r["line"] for r in fixed["rejected"]]) == (1, [2])  # corrected on a later line
