@@ -66,17 +66,14 @@ def answers(interview_id):
     """Save answers sent by the page (JSON {"answers": {name: value}}); answers what was kept and what
     was not accepted. The same answers sent twice change nothing."""
     refused = jsonify(error=_("This interview is not yours to change, or it was submitted.")), 403
-    try:
-        own_interview(interview_id, current_user)
-    except NotYours:
-        return refused
     body = request.get_json(silent=True)
     posted = body.get("answers") if isinstance(body, dict) else None
-    if not isinstance(posted, dict) or len(posted) > MAX_ANSWERS:
-        return jsonify(error=_("The answers could not be read.")), 400
     try:
-        saved, errors = save_answers(interview_id, current_user, posted)
-    except NotYours:  # submitted or moved meanwhile
+        if not isinstance(posted, dict) or len(posted) > MAX_ANSWERS:
+            own_interview(interview_id, current_user)  # another's interview is refused as such first
+            return jsonify(error=_("The answers could not be read.")), 400
+        saved, errors = save_answers(interview_id, current_user, posted)  # checks it, locked
+    except NotYours:
         return refused
     return jsonify(saved=saved, errors=errors)
 
