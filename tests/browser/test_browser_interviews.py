@@ -14,6 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from models import (
+    Alert,
     Assignment,
     AuditRecord,
     CallAttempt,
@@ -346,7 +347,8 @@ def test_a_second_enumerator_cannot_open_the_firsts_work(phone, live_server, sig
 def test_a_supervisor_rejects_an_interview_then_approves_it_answered_again(
     phone, live_server, sign_in, submitted_interview
 ):
-    interview = submitted_interview("dtv1")
+    interview = submitted_interview("dtv1", hai_long_chung="1")  # very dissatisfied: an alert for the unit
+    assert Alert.select().where(Alert.interview == interview.id).count() == 1
     code = Case.get_by_id(interview.case_id).code
     supervisor = phone()
     sign_in(supervisor, live_server, "supervisor")
@@ -368,11 +370,11 @@ def test_a_supervisor_rejects_an_interview_then_approves_it_answered_again(
     enumerator.wait_for_url(re.compile(rf"/interviewer/i/{interview.id}$"))
     expect(enumerator.locator("[data-testid=rejected]")).to_contain_text(comment)
     fits_the_screen(enumerator)
-    answer(enumerator, "hai_long_chung", "5")
+    answer(enumerator, "so_lan_di_lai", "2")
     enumerator.click("[data-testid=submit]")
     enumerator.wait_for_url(HOME)
     resubmitted = Interview.get_by_id(interview.id)
-    assert resubmitted.status == "submitted" and resubmitted.answers_dict()["hai_long_chung"] == "5"
+    assert resubmitted.status == "submitted" and resubmitted.answers_dict()["so_lan_di_lai"] == 2
 
     supervisor.goto(f"{live_server}/admin/review/{interview.id}")
     supervisor.click("[data-testid=review-actions] button.btn-success")
@@ -381,3 +383,5 @@ def test_a_supervisor_rejects_an_interview_then_approves_it_answered_again(
     approved = Interview.get_by_id(interview.id)
     assert (approved.status, approved.complete_case_id) == ("approved", approved.case_id)
     assert approved.reviewed_by_id == User.get(User.username == "supervisor").id
+    alerts = Alert.select().where(Alert.interview == interview.id)
+    assert [(a.question, a.answer) for a in alerts] == [("hai_long_chung", "1")]  # raised once, not per submission
