@@ -143,6 +143,11 @@ def expect_saved(page):
     expect(state).to_have_text(state.get_attribute("data-saved"))
 
 
+def expect_sending(page):
+    state = page.locator("[data-testid=save-state]")
+    expect(state).to_have_text(state.get_attribute("data-sending"))
+
+
 def expect_waiting(page, n):
     state = page.locator("[data-testid=save-state]")
     expect(state).to_have_text(state.get_attribute("data-waiting").replace("%(n)s", str(n)))
@@ -286,9 +291,35 @@ def test_an_interview_through_a_skip_rule_and_two_network_losses_arrives_once_an
     assert_arrived_once(interview.id, {**online, **offline, **again})
     assert "xu_ly_gop_y" not in stored(interview.id)
 
-    last = {"kenh_gop_y": "3", "van_ban": "4", "hai_long_chung": "4", "de_xuat": "Cần thêm ghế chờ"}
-    answer_all(page, last)
+    # A slow line: what is answered while a save is under way follows as soon as that one is back.
+    saves, held = f"{url}/answers", []
+    page.route(saves, lambda route: route.continue_() if held else held.append(route))  # the first one waits
+    answer(page, "kenh_gop_y", "3")
+    expect_sending(page)
+    answer(page, "van_ban", "4")
+    page.wait_for_timeout(700)  # the page's half-second pause before sending passes while the first save waits
+    held[0].continue_()
+    expect_saved(page)  # well before the next 15-second try
+    page.unroute(saves)
+    last = {"kenh_gop_y": "3", "van_ban": "4"}
+    assert_arrived_once(interview.id, last)
+
+    # A line that answers with a Wi-Fi sign-in page instead of the server's reply: nothing is taken as saved.
+    portal = "<html><body>Đăng nhập Wi-Fi miễn phí</body></html>"
+    page.route(saves, lambda route: route.fulfill(status=200, content_type="text/html", body=portal))
+    with page.expect_response(saves):
+        answer(page, "hai_long_chung", "4")
+    expect_waiting(page, 1)
+    assert "hai_long_chung" not in stored(interview.id)
+    page.unroute(saves)
+    answer(page, "de_xuat", "Cần thêm ghế chờ")  # sent with the one that waits
+    expect_saved(page)
+    last.update(hai_long_chung="4", de_xuat="Cần thêm ghế chờ")
+    assert_arrived_once(interview.id, last)
+
+    answer(page, "de_xuat", "Cần thêm ghế chờ và nước uống")
     page.click("[data-testid=submit]")  # what waits is sent first
+    last["de_xuat"] = "Cần thêm ghế chờ và nước uống"
     page.wait_for_url(HOME)
     expect(page.locator(".alert-success")).to_have_text("Đã gửi cuộc phỏng vấn. Xin cảm ơn.")
     expect(item_of(page, assignment)).to_have_count(0)
@@ -296,6 +327,7 @@ def test_an_interview_through_a_skip_rule_and_two_network_losses_arrives_once_an
     assert interview.status == "submitted" and interview.complete_case_id == interview.case_id
     assert interview.answers_dict() == {**online, **offline, **again, **last}
     assert Assignment.get_by_id(assignment.id).outcome == "1.1"
+    assert_arrived_once(interview.id, interview.answers_dict())
 
     # Locked: shown read-only, refused by the server.
     page.goto(url)
@@ -306,7 +338,7 @@ def test_an_interview_through_a_skip_rule_and_two_network_losses_arrives_once_an
     assert fields.count() > 20
     for i in range(fields.count()):
         expect(fields.nth(i)).to_be_disabled()
-    expect(question(page, "de_xuat").locator("textarea")).to_have_value("Cần thêm ghế chờ")
+    expect(question(page, "de_xuat").locator("textarea")).to_have_value(last["de_xuat"])
     assert post_json(page, f"{url}/answers", {"de_xuat": "sửa"}) == 403
     assert post_form(page, f"{url}/submit", {"de_xuat": "sửa"}) == 302  # "sent already", nothing changed
     assert Interview.get_by_id(interview.id).answers == interview.answers

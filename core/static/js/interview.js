@@ -96,6 +96,7 @@
   function flush() {
     if (sending || !Object.keys(pending).length) { show(); return sending; }
     var batch = JSON.parse(JSON.stringify(pending));
+    var arrived = false;
     sending = fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
@@ -104,10 +105,21 @@
     }).then(function (response) {
       if (response.status === 403) { pending = {}; keep(); location.reload(); return; }
       if (!response.ok) throw new Error(String(response.status));
-      Object.keys(batch).forEach(function (name) { if (pending[name] === batch[name]) delete pending[name]; });
-      keep();
+      /* only the server's own reply says it has them (not a Wi-Fi sign-in page, not the login page) */
+      return response.json().then(function (body) {
+        if (!body || typeof body.saved !== 'object') throw new Error('not the server');
+        Object.keys(batch).forEach(function (name) { if (pending[name] === batch[name]) delete pending[name]; });
+        keep();
+        arrived = true;
+      });
     }).catch(function () { /* offline or a timeout: kept, sent again later */ })
-      .then(function () { sending = null; show(); if (submitting && !Object.keys(pending).length) form.submit(); });
+      .then(function () {
+        sending = null;
+        var left = Object.keys(pending).length;
+        if (arrived && left) { flush(); return; }  /* answered while this one was on its way */
+        show();
+        if (submitting && !left) form.submit();
+      });
     show();
     return sending;
   }
