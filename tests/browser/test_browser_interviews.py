@@ -317,9 +317,14 @@ def test_an_interview_through_a_skip_rule_and_two_network_losses_arrives_once_an
     last.update(hai_long_chung="4", de_xuat="Cần thêm ghế chờ")
     assert_arrived_once(interview.id, last)
 
+    # Submitted with the line down: what waits is sent first, then the interview, once the line is back.
+    context.set_offline(True)
     answer(page, "de_xuat", "Cần thêm ghế chờ và nước uống")
-    page.click("[data-testid=submit]")  # what waits is sent first
     last["de_xuat"] = "Cần thêm ghế chờ và nước uống"
+    page.click("[data-testid=submit]")
+    expect_waiting(page, 1)
+    assert Interview.get_by_id(interview.id).status == "in_progress"
+    context.set_offline(False)
     page.wait_for_url(HOME)
     expect(page.locator(".alert-success")).to_have_text("Đã gửi cuộc phỏng vấn. Xin cảm ơn.")
     expect(item_of(page, assignment)).to_have_count(0)
@@ -385,8 +390,10 @@ def test_a_supervisor_rejects_an_interview_then_approves_it_answered_again(
     supervisor = phone()
     sign_in(supervisor, live_server, "supervisor")
     supervisor.goto(f"{live_server}/admin/review/")
+    fits_the_screen(supervisor)
     supervisor.click(f"[data-testid=review-list] a:text-is('{code}')")
     supervisor.wait_for_url(re.compile(rf"/admin/review/{interview.id}$"))
+    fits_the_screen(supervisor)
     comment = "Hỏi lại câu hài lòng chung"
     supervisor.fill("[data-testid=review-actions] input[name=comment]", comment)
     supervisor.click("[data-testid=review-actions] button.btn-outline-danger")
