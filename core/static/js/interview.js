@@ -123,13 +123,24 @@
     show();
     return sending;
   }
+  function asked() {
+    var out = {};
+    questions().forEach(function (q) { if (!hidden(q)) out[q.getAttribute('data-name')] = true; });
+    return out;
+  }
   function changed(event) {
     var q = event.target.closest('.question');
     if (!q) return;
+    var before = asked();
     var answers = apply();
     check(q, answers);
     if (!url) return;
     pending[q.getAttribute('data-name')] = valueOf(q);
+    /* asked again (a skip rule's answer put right): the answer still shown, dropped by the server, goes back */
+    questions().forEach(function (other) {
+      var name = other.getAttribute('data-name'), v = valueOf(other);
+      if (!before[name] && !hidden(other) && v !== undefined && v !== '') pending[name] = v;
+    });
     keep();
     clearTimeout(changed.timer);
     changed.timer = setTimeout(flush, 500);
