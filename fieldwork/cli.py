@@ -1,16 +1,14 @@
 """`flask --app run interviews import FILE [--json] [--approve]` and `interviews export --period P`."""
 
-import json
 import os
 import shutil
-import sys
 
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from exports import CSV, FORMATS, csv_chunks, xlsx_file
-from importing import ImportRefused
+from importing.cli import run_import
 from models import Period
 
 from .answers_import import export_table, import_answers
@@ -26,35 +24,7 @@ interviews_cli = AppGroup("interviews", help="Answers from outside the app, and 
 )
 def import_command(path, as_json, approve):
     """Import answers from a CSV or XLSX file, one row per case."""
-    try:
-        report = import_answers(path, approve=approve)
-    except ImportRefused as exc:
-        if as_json:
-            click.echo(json.dumps({"error": str(exc)}, ensure_ascii=False))
-        else:
-            click.echo(str(exc), err=True)
-        sys.exit(2)
-    if as_json:
-        click.echo(report.to_json())
-        return
-    click.echo(
-        _(
-            "created: %(c)d  updated: %(u)d  unchanged: %(n)d  rejected: %(r)d  warnings: %(w)d",
-            c=report.created,
-            u=report.updated,
-            n=report.unchanged,
-            r=report.rejected_total,
-            w=report.warnings_total,
-        )
-    )
-    for row in report.rejected:
-        click.echo(_("Rejected, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]) + _quoted(row))
-    for row in report.warnings:
-        click.echo(_("Warning, line %(line)d: %(reason)s", line=row["line"], reason=row["reason"]) + _quoted(row))
-
-
-def _quoted(row):
-    return f" «{row['value']}»" if row.get("value") else ""
+    run_import(lambda: import_answers(path, approve=approve), as_json)
 
 
 @interviews_cli.command("export")

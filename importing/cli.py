@@ -17,8 +17,14 @@ from .files import KINDS, ImportRefused, import_file
 @with_appcontext
 def import_command(kind, path, as_json):
     """Import units, procedures or cases from a CSV or XLSX file."""
+    run_import(lambda: import_file(kind, path), as_json)
+
+
+def run_import(work, as_json):
+    """Run an import (`work()` returns its ImportReport) and print its report, as text or one JSON
+    object; a refused file prints why and exits 2. Shared by every import command."""
     try:
-        report = import_file(kind, path)
+        report = work()
     except ImportRefused as exc:
         if as_json:
             click.echo(json.dumps({"error": str(exc)}, ensure_ascii=False))
@@ -26,7 +32,7 @@ def import_command(kind, path, as_json):
             click.echo(str(exc), err=True)
         sys.exit(2)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        click.echo(report.to_json())
         return
     click.echo(
         _(
