@@ -15,6 +15,7 @@ from questionnaires import render, service, xlsform
 
 from . import permissions
 from .base import SecureBaseView, _role, is_id
+from .sample import mode_labels
 
 MAX_FORM_BYTES = 5 * 1024 * 1024  # an XLSForm workbook is tens of kilobytes
 CHANNELS = (Channels.DIRECT, Channels.ONLINE)  # the two forms of seed 000: in person, online
@@ -30,10 +31,6 @@ def status_labels():
 
 def channel_labels():
     return {Channels.DIRECT: _("Submitted in person"), Channels.ONLINE: _("Submitted online")}
-
-
-def mode_labels():
-    return {Modes.PHONE: _("Phone"), Modes.F2F: _("Face to face")}
 
 
 class FormUpload(FlaskForm):

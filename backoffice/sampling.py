@@ -36,6 +36,7 @@ from . import permissions
 from .base import SecureBaseView, _role, is_id
 from .exporting import export_detail, send_table
 from .jobs import follow, start
+from .sample import mode_labels
 from .sampling_settings import settings_form, settings_json
 
 
@@ -443,7 +444,7 @@ class AssignmentBoardView(SecureBaseView):
             abort(404)
         form = BoardFilter(request.args)
         units = dict(Unit.select(Unit.id, Unit.name).tuples())
-        modes = {Modes.PHONE: _("Phone"), Modes.F2F: _("Face to face")}
+        modes = mode_labels()
         statuses = {AssignmentStatus.OPEN: _("Open"), AssignmentStatus.CLOSED: _("Closed")}
         query = self._filtered(form, period).order_by(User.full_name, SampleCase.unit, SampleCase.rank)
 
