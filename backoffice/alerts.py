@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from fieldwork.alerts import AlertRefused, acknowledge
-from models import Alert, Case, Interview, Unit, User
+from models import Alert, Case, Interview, QuestionnaireVersion, Unit, User
 from questionnaires import render, xlsform
 
 from . import permissions
@@ -24,10 +24,14 @@ def open_count():
 
 def described(alerts):
     """Each alert with its question's label and its answer's label, in Vietnamese."""
-    out = []
+    out, forms = [], {}  # version id -> (definition, {question name: question}), read once a page
     for alert in alerts:
-        definition = alert.interview.version.definition_dict()
-        question = next((q for q in xlsform.questions(definition) if q["name"] == alert.question), None)
+        version_id = alert.interview.version_id
+        if version_id not in forms:
+            definition = QuestionnaireVersion.get_by_id(version_id).definition_dict()
+            forms[version_id] = (definition, {q["name"]: q for q in xlsform.questions(definition)})
+        definition, by_name = forms[version_id]
+        question = by_name.get(alert.question)
         choices = definition["choices"].get((question or {}).get("list") or "", [])
         answer = next((render.text(c["label"], "vi") for c in choices if c["name"] == alert.answer), alert.answer)
         label = render.fill(render.text(question["label"], "vi"), {}) if question else alert.question
