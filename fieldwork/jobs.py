@@ -24,13 +24,7 @@ def import_answers_job(ctx, approve=False, filename=""):
         return {"ok": False, "message": str(exc)}
     return {
         "ok": True,
-        "message": _(
-            "Import finished: %(c)d created, %(u)d updated, %(n)d unchanged, %(r)d rejected.",
-            c=report.created,
-            u=report.updated,
-            n=report.unchanged,
-            r=report.rejected_total,
-        ),
+        "message": report.finished_message(),
         "report": report.to_dict(),
         "rejected_total": report.rejected_total,
         "warnings_total": report.warnings_total,

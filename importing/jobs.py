@@ -43,13 +43,7 @@ def import_job(ctx, run_id):
     run.save()
     return {
         "ok": True,
-        "message": _(
-            "Import finished: %(c)d created, %(u)d updated, %(n)d unchanged, %(r)d rejected.",
-            c=report.created,
-            u=report.updated,
-            n=report.unchanged,
-            r=report.rejected_total,
-        ),
+        "message": report.finished_message(),
         "created": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,

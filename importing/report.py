@@ -3,6 +3,8 @@
 import dataclasses
 import json
 
+from flask_babel import gettext as _
+
 MAX_LISTED = 100_000  # rows listed in a report; the counts stay exact beyond it
 MAX_QUOTED = 120  # characters of an offending value quoted beside its reason
 
@@ -46,6 +48,16 @@ class ImportReport:
         self.warnings_total += 1
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append(_entry(line, reason, value))
+
+    def finished_message(self):
+        """What a finished import's job says (the counts; the rows are in the report)."""
+        return _(
+            "Import finished: %(c)d created, %(u)d updated, %(n)d unchanged, %(r)d rejected.",
+            c=self.created,
+            u=self.updated,
+            n=self.unchanged,
+            r=self.rejected_total,
+        )
 
     @property
     def processed(self):
