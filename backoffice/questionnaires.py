@@ -59,7 +59,7 @@ class QuestionnaireView(SecureBaseView):
             current={q.id: QuestionnaireVersion.current(q.form_id) for q in Questionnaire.select()},
             rules=rules,
             channels=CHANNELS,
-            modes=Modes.ALL,
+            modes=Modes.FORMS,
             channel_labels=channel_labels(),
             mode_labels=mode_labels(),
             statuses=status_labels(),
@@ -131,7 +131,7 @@ class QuestionnaireView(SecureBaseView):
         forms = {str(q.id): q for q in Questionnaire.select()}
         wanted = {}
         for channel in CHANNELS:
-            for mode in Modes.ALL:
+            for mode in Modes.FORMS:
                 value = request.form.get(f"rule-{channel}-{mode}", "")
                 if value and value not in forms:
                     abort(400)

@@ -16,7 +16,7 @@ from .cases import _unit_options
 
 
 def mode_labels():
-    return {Modes.PHONE: _("Phone"), Modes.F2F: _("Face to face")}
+    return {Modes.PHONE: _("Phone"), Modes.F2F: _("Face to face"), Modes.SELF: _("Self-administered")}
 
 
 def sample_status_labels():

@@ -12,12 +12,14 @@ import fieldwork
 import importing
 import interviewer
 import jobs
+import links
 import models
 import public
 import questionnaires
+import ratelimits
 import sampling
 
-from . import auth, cli, config, errors, i18n, security
+from . import auth, cli, config, errors, i18n, logs, security
 
 
 def create_app(overrides=None):
@@ -30,6 +32,8 @@ def create_app(overrides=None):
     models.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    ratelimits.init_app(app)
+    logs.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -39,6 +43,7 @@ def create_app(overrides=None):
     fieldwork.init_app(app)
     sampling.init_app(app)
     questionnaires.init_app(app)
+    links.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

@@ -49,6 +49,13 @@ def load_config(instance_path, overrides=None):
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_FROM": env.get("MAIL_FROM") or "sipas@localhost",
+        # Self-administered surveys: the address in invitations, SMS through an HTTP gateway (else
+        # the outbox is exported as CSV), the kiosk's idle reset
+        "SURVEY_BASE_URL": env.get("SURVEY_BASE_URL") or "http://127.0.0.1:8000",
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL") or None,
+        "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN") or None,
+        "OUTBOX_MAX_TRIES": int(env.get("OUTBOX_MAX_TRIES") or 5),
+        "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS") or 180),
         "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

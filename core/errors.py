@@ -41,6 +41,10 @@ def init_app(app):
             500, _("Something went wrong"), _("The error was recorded. Try again, or contact the administrator.")
         )
 
+    @app.errorhandler(429)
+    def too_many(e):  # ratelimits: a public page asked too often from one address
+        return page(429, _("Too many attempts"), _("Please wait a minute, then try again."))
+
     @app.errorhandler(413)
     def too_large(e):
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)

@@ -54,6 +54,8 @@ def serve_command(host, port, workers):
                     "120",
                     "--access-logfile",
                     "-",
+                    "--logger-class",
+                    "core.logs.RedactingLogger",
                     "run:app",
                 ],
                 env=env,

@@ -44,7 +44,7 @@ def publish_questionnaires():
             questionnaires.publish(version)
     forms = {q.form_id: q for q in Questionnaire.select()}
     for channel, form_id in FORM_OF.items():
-        for mode in Modes.ALL:
+        for mode in Modes.FORMS:
             if FormRule.form_for(channel, mode) is None:
                 FormRule.create(channel=channel, mode=mode, questionnaire=forms[form_id])
 

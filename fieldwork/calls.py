@@ -1,6 +1,6 @@
 """Call attempts recorded on an enumerator's own open assignment (a transaction, audited)."""
 
-from models import Assignment, AssignmentEvent, AssignmentStatus, CallAttempt, Disposition, db, now
+from models import Assignment, AssignmentEvent, AssignmentStatus, CallAttempt, Disposition, SampleCase, db, now
 from models.vocabulary import AssignmentActions
 
 from .attempts import MAX_ATTEMPTS, AttemptRefused, after_attempt
@@ -63,3 +63,28 @@ def record_attempt(assignment_id, user, code, appointment_at=None, note=None, ma
             )
         assignment.save()
     return attempt
+
+
+def close_for_case(case_id, outcome, actor, reason=None):
+    """Close the case's open assignments with this outcome (the case was answered or refused through
+    another channel): it leaves its enumerator's list. Returns how many were closed."""
+    at = now()
+    open_ = (
+        Assignment.select(Assignment)
+        .join(SampleCase, on=(Assignment.sample == SampleCase.id))
+        .where((SampleCase.case == case_id) & (Assignment.status == AssignmentStatus.OPEN))
+    )
+    closed = 0
+    for assignment in open_:
+        assignment.status, assignment.outcome, assignment.updated_at = AssignmentStatus.CLOSED, outcome, at
+        assignment.save()
+        AssignmentEvent.create(
+            assignment=assignment,
+            action=AssignmentActions.CLOSED,
+            from_user=assignment.enumerator_id,
+            actor=actor,
+            reason=reason,
+            at=at,
+        )
+        closed += 1
+    return closed

@@ -16,6 +16,7 @@ from models import (
     InterviewStatus,
     QuestionnaireVersion,
     SampleCase,
+    SurveyLink,
     db,
     now,
 )
@@ -123,5 +124,6 @@ def submit(interview_id, user, raw=None):
         AssignmentEvent.create(
             assignment=assignment, action=AssignmentActions.CLOSED, from_user=user.id, actor=user.username, at=at
         )
+        SurveyLink.close_for(interview.case_id)  # answered: the citizen's own link, if any, closes
         alerts.raise_for(interview)  # negative feedback raised as the interview arrives
     return interview

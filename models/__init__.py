@@ -9,6 +9,7 @@ from .fieldwork import Assignment, AssignmentEvent, EnumeratorProfile, Enumerato
 from .imports import ImportRun, RejectedRows
 from .interviews import Alert, CallAttempt, Disposition, Interview
 from .jobs import JobRun
+from .links import Kiosk, LinkToken, OutboxMessage, SurveyLink, token_hash
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
 from .questionnaires import FormRule, PublishedVersionChanged, Questionnaire, QuestionnaireVersion
@@ -26,6 +27,10 @@ from .vocabulary import (
     InterviewStatus,
     JobKinds,
     JobStatus,
+    LinkChannels,
+    LinkStatus,
+    MessagePurpose,
+    MessageState,
     Modes,
     PeriodStatus,
     QuestionnaireStatus,
@@ -61,6 +66,10 @@ ALL_MODELS = [
     CallAttempt,
     Interview,
     Alert,
+    SurveyLink,
+    LinkToken,
+    OutboxMessage,
+    Kiosk,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -86,7 +95,12 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "InterviewStatus",
     "JobKinds",
     "JobStatus",
+    "LinkChannels",
+    "LinkStatus",
+    "MessagePurpose",
+    "MessageState",
     "Modes",
+    "token_hash",
     "SecurityEvents",
     "PeriodStatus",
     "PublishedVersionChanged",

@@ -17,7 +17,9 @@ class Modes:
 
     PHONE = "phone"
     F2F = "f2f"  # face to face, at the one-stop counter
-    ALL = (PHONE, F2F)
+    SELF = "self"  # self-administered: the citizen answers alone (a link, a QR code, the kiosk)
+    ALL = (PHONE, F2F)  # the modes an enumerator's sample is drawn in
+    FORMS = (PHONE, F2F, SELF)  # the modes a form is chosen by (FormRule)
 
 
 class Channels:
@@ -61,15 +63,70 @@ class InterviewChannels:
     PHONE = "phone"
     F2F = "f2f"
     PAPER = "paper"  # typed in from a paper form
-    WEB = "web"  # self-administered through a link, a QR code or the survey website
+    WEB = "web"  # self-administered through a one-time link (e-mail, SMS, a QR slip)
+    COUNTER = "counter"  # the survey website opened from a unit's counter QR, the dossier code typed
     KIOSK = "kiosk"  # the tablet at the counter
-    ALL = (PHONE, F2F, PAPER, WEB, KIOSK)
+    ALL = (PHONE, F2F, PAPER, WEB, COUNTER, KIOSK)
+    SELF = (WEB, COUNTER, KIOSK)  # answered by the citizen alone
 
 
 class InterviewSources:
     """Where an interview's answers came from besides the app (whose interviews have no source)."""
 
     FILE = "file"  # `interviews import` or the back office's upload: paper forms typed in, another tool
+
+
+class LinkChannels:
+    """How a self-administered survey reaches the citizen."""
+
+    EMAIL = "email"
+    SMS = "sms"  # SMS or Zalo, through the outbox
+    QR = "qr"  # a printed slip with the case's QR code
+    KIOSK = "kiosk"  # the counter's tablet, the dossier code entered by the officer
+    WEBSITE = "website"  # the survey website, the dossier code typed by the citizen (the counter's QR)
+    ISSUED = (EMAIL, SMS, QR, KIOSK)  # what `links issue --channel` makes
+    ALL = (EMAIL, SMS, QR, KIOSK, WEBSITE)
+    MESSAGED = (EMAIL, SMS)  # sent through the outbox
+
+    @staticmethod
+    def interview_channel(channel):
+        """The channel an answer given through a link of this channel is counted in."""
+        return {
+            LinkChannels.KIOSK: InterviewChannels.KIOSK,
+            LinkChannels.WEBSITE: InterviewChannels.COUNTER,
+        }.get(channel, InterviewChannels.WEB)
+
+
+class LinkStatus:
+    """A survey link: issued (not yet in the citizen's hands), sent (usable until it locks), then
+    answered, declined (a refusal), locked (not answered in time) or closed (the case was answered
+    through another channel)."""
+
+    ISSUED = "issued"
+    SENT = "sent"
+    ANSWERED = "answered"
+    DECLINED = "declined"
+    LOCKED = "locked"
+    CLOSED = "closed"
+    LIVE = (ISSUED, SENT)
+    ALL = (ISSUED, SENT, ANSWERED, DECLINED, LOCKED, CLOSED)
+
+
+class MessagePurpose:
+    INVITE = "invite"
+    REMINDER = "reminder"
+
+
+class MessageState:
+    """An outbox message: waiting, handed to the SMTP server or the SMS gateway, written into a
+    bulk-SMS file, confirmed delivered by the gateway, or failed (tried again until MAX_TRIES)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    EXPORTED = "exported"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    ALL = (PENDING, SENT, EXPORTED, DELIVERED, FAILED)
 
 
 class QuestionnaireStatus:
@@ -127,6 +184,11 @@ class JobKinds:
     AUDIT_VERIFY = "audit.verify"  # the audit chain walked from the web
     ALERT_MAIL = "alerts.mail"  # every minute, scheduled: new alerts e-mailed to their units
     INTERVIEWS_IMPORT = "interviews.import"  # answers from a file, uploaded in the back office
+    LINKS_ISSUE = "links.issue"  # a period's self-administered survey links, from the back office
+    LINKS_SEND = "links.send"  # every few minutes, scheduled: the outbox's e-mails and SMS sent
+    LINKS_LOCK = "links.lock"  # daily, scheduled: links past their time locked
+    LINKS_REMIND = "links.remind"  # daily, scheduled: one reminder for links not answered
+    LINKS_OUTBOX_EXPORT = "links.outbox_export"  # the SMS waiting, as a file for a bulk-SMS service
 
 
 class Dispositions:
@@ -134,7 +196,7 @@ class Dispositions:
 
     COMPLETE = "1.1"
     PARTIAL = "1.2"
-    REFUSAL = "2.11"
+    REFUSAL = "2.11"  # also a respondent who declines a self-administered survey
     BREAK_OFF = "2.12"
     NON_CONTACT = "2.20"
     RESPONDENT_UNAVAILABLE = "2.21"

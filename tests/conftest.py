@@ -47,6 +47,10 @@ DATA_TABLES = [
     "call_attempt",
     "interview",
     "alert",
+    "survey_link",
+    "link_token",
+    "outbox_message",
+    "kiosk",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

@@ -218,6 +218,16 @@ def _requests(app, ids):
             args["version_id"] = 999
         if "assignment_id" in rule.arguments:
             args["assignment_id"] = 999
+        if "token" in rule.arguments:
+            args["token"] = "A" * 22
+        if "secret" in rule.arguments:
+            args["secret"] = "B" * 22
+        if "unit_code" in rule.arguments:
+            args["unit_code"] = "X01"
+        if "link_id" in rule.arguments:
+            args["link_id"] = 999
+        if "kiosk_id" in rule.arguments:
+            args["kiosk_id"] = 999
         url = rule.build(args)[1]
         view = rule.endpoint.split(".")[0]
         if rule.endpoint.endswith(("edit_view", "details_view")):
@@ -327,3 +337,32 @@ class _Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 OK"
+
+
+@pytest.fixture
+def self_survey_ready(fieldwork_ready):
+    """fieldwork_ready, and the shipped forms given to self-administered answers too (by channel)."""
+    forms = {q.form_id: q for q in Questionnaire.select()}
+    for channel, form_id in (
+        ("direct", "sipas_truc_tiep"),
+        ("online", "sipas_truc_tuyen"),
+        ("postal", "sipas_truc_tiep"),
+    ):
+        FormRule.create(channel=channel, mode="self", questionnaire=forms[form_id])
+    return fieldwork_ready
+
+
+@pytest.fixture
+def sent_link(app, self_survey_ready):
+    """sent_link(case=None, channel="email") -> (link, token): a link sent now (the first in-person
+    case of October by default) and a token that opens it."""
+    from links import service, tokens
+    from models import SurveyLink
+
+    def make(case=None, channel="email"):
+        case = case or Case.select().where(Case.channel == Channels.DIRECT).order_by(Case.id).first()
+        link = SurveyLink.create(case=case, period=self_survey_ready, channel=channel)
+        service.mark_sent(link)
+        return SurveyLink.get_by_id(link.id), tokens.mint(link, "invite")
+
+    return make

@@ -13,17 +13,40 @@ ALLOWED = {
     "formatting": set(),  # numbers, dates and times as every page writes them
     "exports": set(),  # tables written as CSV or XLSX, row by row
     "mail": set(),  # e-mail through SMTP
+    "ratelimits": set(),  # the public pages' rate limits (Flask-Limiter)
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
     "importing": {"models", "jobs", "formatting"},
     "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
-    "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires"},
+    "links": {"models", "jobs", "formatting", "mail", "questionnaires", "fieldwork"},
+    "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires", "links"},
     # user interfaces: any domain, never another interface, the host or the demo loader
-    "backoffice": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
+    "backoffice": {
+        "models",
+        "jobs",
+        "formatting",
+        "exports",
+        "importing",
+        "fieldwork",
+        "sampling",
+        "questionnaires",
+        "links",
+    },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
-    "public": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
+    "public": {
+        "models",
+        "jobs",
+        "formatting",
+        "exports",
+        "importing",
+        "fieldwork",
+        "sampling",
+        "questionnaires",
+        "links",
+        "ratelimits",
+    },
     # the host wires everything
     "core": {
         "mail",
@@ -36,6 +59,8 @@ ALLOWED = {
         "fieldwork",
         "sampling",
         "questionnaires",
+        "links",
+        "ratelimits",
         "demo",
         "backoffice",
         "interviewer",

@@ -28,8 +28,25 @@ def model_view(read, write, details=True, delete=None, export=False):
     }
 
 
+# The respondent's pages answer everyone alike, signed in or not: an unknown token, no survey in this
+# browser and a device that is not a kiosk are refused as such; the counter's page is open to all.
+RESPONDENT_PAGES = {
+    "public.link": 404,
+    "public.survey": 404,
+    "public.survey_post": 404,
+    "public.counter": 200,
+    "public.counter_post": 422,  # no dossier code given
+    "public.kiosk": 403,
+    "public.kiosk_start": 403,
+    "public.kiosk_setup": 403,
+    "public.kiosk_survey": 403,
+    "public.kiosk_survey_post": 403,
+    "public.kiosk_reset": 403,
+}
+
 # endpoint -> {role: expected status}; "anonymous" is checked separately
 EXPECTED = {
+    **{endpoint: dict.fromkeys(ROLES, status) for endpoint, status in RESPONDENT_PAGES.items()},
     "public.index": dict.fromkeys(ROLES, 302),
     "admin.index": {**dict.fromkeys(ROLES, 200), "enumerator": 302},
     "auth.login": dict.fromkeys(ROLES, 302),
@@ -136,6 +153,8 @@ def test_anonymous_users_are_sent_to_the_login_page(app, endpoint_requests, auth
             assert response.status_code == 200
         elif endpoint in ("auth.logout", "public.index"):
             assert response.status_code == 302
+        elif endpoint in RESPONDENT_PAGES:
+            assert response.status_code == RESPONDENT_PAGES[endpoint], url
         else:
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/login?next="), url

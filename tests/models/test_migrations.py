@@ -34,6 +34,10 @@ EXPECTED_TABLES = {
     "interview",
     "alert",
     "disposition",
+    "survey_link",
+    "link_token",
+    "outbox_message",
+    "kiosk",
 }
 
 
@@ -53,6 +57,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0008_interviews",
         "0009_unit_email",
         "0010_interview_source",
+        "0011_survey_links",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing

@@ -62,8 +62,11 @@
     return false;
   }
   /* Skip rules in form order: a question that is not asked has no answer for those after it. */
+  /* answers given on earlier pages, which this page's rules may name (the respondent's pages) */
+  var earlier = {};
+  try { earlier = JSON.parse(form.getAttribute('data-answers') || '{}') || {}; } catch (e) { earlier = {}; }
   function apply() {
-    var answers = {};
+    var answers = JSON.parse(JSON.stringify(earlier));
     form.querySelectorAll('[data-name]').forEach(function (el) {
       var rule = el.getAttribute('data-relevant');
       var parsedRule = rule ? expr(rule) : null;
@@ -155,6 +158,7 @@
   form.addEventListener('change', changed);
   form.addEventListener('input', function (event) { if (event.target.tagName === 'TEXTAREA') changed(event); });
   form.addEventListener('submit', function (event) {
+    if (event.submitter && event.submitter.hasAttribute('formnovalidate')) return;  /* back, decline */
     var answers = apply();
     var ok = true;
     questions().forEach(function (q) { if (!hidden(q)) ok = check(q, answers) && ok; });

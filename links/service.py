@@ -1,0 +1,232 @@
+"""A link's life and the respondent's answers, in transactions: sent (its lock counted from then),
+opened and answered through the same questionnaires, skip rules and checks as an interview, submitted
+once (the case's one complete, held by the database), declined (a refusal), locked by time."""
+
+import datetime
+import json
+
+from peewee import IntegrityError
+
+from fieldwork import alerts
+from fieldwork.calls import close_for_case
+from fieldwork.interviewing import version_for
+from models import (
+    Case,
+    Dispositions,
+    Interview,
+    InterviewStatus,
+    LinkChannels,
+    LinkStatus,
+    Modes,
+    Period,
+    SurveyLink,
+    db,
+    now,
+)
+from models.audited import update_rows
+from questionnaires import validation
+
+from .settings import merged
+
+RESPONDENT = "respondent"  # the audit trail's actor for what a citizen does on a public page
+
+
+class LinkRefused(ValueError):
+    """The step cannot be done; the code (str) names why: closed (locked, used, unknown), no_form,
+    invalid (with errors), not_eligible."""
+
+    def __init__(self, code, errors=None):
+        super().__init__(code)
+        self.errors = errors or {}
+
+
+def merged_settings(period):
+    """The period's link settings (the defaults when there is no period)."""
+    return merged(period.settings if period else None)
+
+
+def lock_days(period_id):
+    return merged_settings(Period.get_by_id(period_id))["lock_days"]
+
+
+def mark_sent(link, at=None):
+    """The link is in the citizen's hands: it locks `lock_days` after this first sending."""
+    at = at or now()
+    if link.sent_at is None:
+        link.sent_at = at
+        link.locks_at = at + datetime.timedelta(days=lock_days(link.period_id))
+    if link.status == LinkStatus.ISSUED:
+        link.status = LinkStatus.SENT
+    link.save()
+
+
+def is_open(link, at=None):
+    """Usable now: sent, not locked by time or state, the case not answered through another channel."""
+    if link is None or not link.usable(at):
+        return False
+    return Interview.get_or_none(Interview.complete_case == link.case_id) is None
+
+
+def open_link(token):
+    """The link a token opens if it may be answered now, else None: unknown, locked and used tokens
+    are one and the same answer."""
+    link = SurveyLink.by_token(token)
+    return link if is_open(link) else None
+
+
+ANY = "any"  # resume whatever response the link holds (the holder of its token)
+
+
+def response_of(link, resume=ANY):
+    """The link's response being answered, resumed, or a new one with the form its dossier gets.
+    `resume` is ANY for the holder of the link's token; at the counter, where anyone with the receipt
+    could type its code, only the response this browser started (its id) is resumed, never another's."""
+    with db.atomic():
+        link = SurveyLink.locked(link.id)
+        if not is_open(link):
+            raise LinkRefused("closed")
+        interview = Interview.get_or_none(Interview.id == link.interview_id) if link.interview_id else None
+        mine = resume == ANY or (interview is not None and interview.id == resume)
+        if mine and interview is not None and interview.status == InterviewStatus.IN_PROGRESS:
+            return interview
+        case = Case.get_by_id(link.case_id)
+        version = version_for(case, Modes.SELF)
+        if version is None:
+            raise LinkRefused("no_form")
+        interview = Interview.create(
+            case=case,
+            version=version,
+            channel=LinkChannels.interview_channel(link.channel),
+            started_at=now(),
+        )
+        link.interview = interview
+        link.opened_at = link.opened_at or now()
+        link.save()
+        return interview
+
+
+def _own(link_id, interview_id):
+    """The link (locked) and its response in progress, or LinkRefused("closed")."""
+    link = SurveyLink.locked(link_id)
+    if not is_open(link) or link.interview_id != interview_id:
+        raise LinkRefused("closed")
+    interview = Interview.locked(interview_id)
+    if interview.status != InterviewStatus.IN_PROGRESS:
+        raise LinkRefused("closed")
+    return link, interview
+
+
+def save(link_id, interview_id, raw, required=()):
+    """Merge posted answers into the response; returns (answers, errors). Questions named in
+    `required` (the page's) must be answered when asked."""
+    with db.atomic():
+        _link, interview = _own(link_id, interview_id)
+        definition = interview.version.definition_dict()
+        merged_answers = {**interview.answers_dict(), **{k: v for k, v in raw.items() if isinstance(k, str)}}
+        checked = validation.check(definition, merged_answers)
+        errors = dict(checked.errors)
+        if required:
+            full = validation.check(definition, checked.answers, complete=True)
+            errors.update({n: m for n, m in full.errors.items() if n in required and n not in errors})
+        text = json.dumps(checked.answers, ensure_ascii=False, sort_keys=True)
+        if text != interview.answers:
+            interview.answers, interview.saved_at = text, now()
+            interview.save()
+    return checked.answers, errors
+
+
+def submit(link_id, interview_id):
+    """Check every answer as complete and lock the response: the case's one complete, counted at once
+    (there is no enumerator whose work a supervisor reviews); the case leaves the interviewers' lists.
+    A second submission is refused as closed."""
+    with db.atomic():
+        link, interview = _own(link_id, interview_id)
+        definition = interview.version.definition_dict()
+        checked = validation.check(definition, interview.answers_dict(), complete=True)
+        if checked.errors:
+            raise LinkRefused("invalid", checked.errors)
+        at = now()
+        interview.status, interview.ended_at = InterviewStatus.APPROVED, at
+        interview.reviewed_at = at
+        interview.duration_seconds = int((at - interview.started_at).total_seconds())
+        interview.complete_case = interview.case_id
+        try:
+            with db.atomic():
+                interview.save()
+        except IntegrityError:
+            raise LinkRefused("closed") from None  # answered through another channel meanwhile
+        link.status, link.finished_at = LinkStatus.ANSWERED, at
+        link.save()
+        close_for_case(link.case_id, Dispositions.COMPLETE, RESPONDENT, reason=link.channel)
+        alerts.raise_for(interview)
+    return interview
+
+
+def decline(link_id):
+    """The respondent does not want to answer: a refusal (2.11), respected at once: the link closes,
+    no reminder goes, and the case leaves the interviewers' lists."""
+    with db.atomic():
+        link = SurveyLink.locked(link_id)
+        if not is_open(link):
+            raise LinkRefused("closed")
+        link.status, link.finished_at = LinkStatus.DECLINED, now()
+        link.save()
+        close_for_case(link.case_id, Dispositions.REFUSAL, RESPONDENT, reason=link.channel)
+    return link
+
+
+def lock_due(at=None):
+    """Lock the sent links whose time is up, and close the live ones whose case was answered through
+    another channel; returns (locked, closed). Run daily; every request checks the time as well."""
+    at = at or now()
+    with db.atomic():
+        due = list(
+            SurveyLink.select(SurveyLink.id, SurveyLink.status, SurveyLink.finished_at).where(
+                (SurveyLink.status == LinkStatus.SENT) & (SurveyLink.locks_at <= at)
+            )
+        )
+        locked = update_rows(
+            SurveyLink,
+            (
+                (
+                    link.id,
+                    {"status": link.status, "finished_at": None},
+                    {"status": LinkStatus.LOCKED, "finished_at": at},
+                )
+                for link in due
+            ),
+        )
+        answered = list(
+            SurveyLink.select(SurveyLink.id, SurveyLink.status)
+            .join(Interview, on=(Interview.complete_case == SurveyLink.case))
+            .where(SurveyLink.status.in_(LinkStatus.LIVE))
+        )
+        closed = update_rows(
+            SurveyLink,
+            (
+                (
+                    link.id,
+                    {"status": link.status, "finished_at": None},
+                    {"status": LinkStatus.CLOSED, "finished_at": at},
+                )
+                for link in answered
+            ),
+        )
+    return locked, closed
+
+
+def issue_at_counter(case, channel):
+    """The case's link for an answer at the counter (the kiosk, or the survey website with the code
+    typed): the existing one if it may still be answered, else a new one, sent now. None when the
+    case already has a link that is finished or locked (answered, declined, timed out)."""
+    with db.atomic():
+        link = SurveyLink.of_case(case.id)
+        if link is None:
+            period = Period.for_month(case.month)
+            link = SurveyLink.create(case=case, period=period, channel=channel, created_at=now())
+        elif link.status == LinkStatus.ISSUED:
+            pass  # issued for a QR slip or a message not sent yet: answered here instead
+        elif not is_open(link):
+            return None
+        mark_sent(link)
+        return link
