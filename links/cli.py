@@ -27,7 +27,7 @@ def issue_command(month, channel, as_json):
     """Issue a link for each eligible case of the period that has none (e-mail and SMS go to the outbox)."""
     if not Period.valid_month(month):
         raise click.BadParameter(_("The month must be written YYYY-MM, e.g. 2026-10."), param_hint="--period")
-    period = Period.get_or_none(Period.month == month)
+    period = issuing.period_of(month)
     if period is None:
         raise click.ClickException(_("No cases were imported for %(month)s.", month=month))
     try:

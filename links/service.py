@@ -85,9 +85,13 @@ def response_of(link, resume=ANY):
         link = SurveyLink.locked(link.id)
         if not is_open(link):
             raise LinkRefused("closed")
-        interview = Interview.get_or_none(Interview.id == link.interview_id) if link.interview_id else None
-        mine = resume == ANY or (interview is not None and interview.id == resume)
-        if mine and interview is not None and interview.status == InterviewStatus.IN_PROGRESS:
+        wanted = link.interview_id if resume == ANY else resume
+        interview = Interview.get_or_none(Interview.id == wanted) if isinstance(wanted, int) else None
+        if (
+            interview is not None
+            and interview.case_id == link.case_id
+            and interview.status == InterviewStatus.IN_PROGRESS
+        ):
             return interview
         case = Case.get_by_id(link.case_id)
         version = version_for(case, Modes.SELF)
@@ -106,12 +110,13 @@ def response_of(link, resume=ANY):
 
 
 def _own(link_id, interview_id):
-    """The link (locked) and its response in progress, or LinkRefused("closed")."""
+    """The link (locked) and a response in progress of its case (the one this browser answers: at the
+    counter two people may have started one), or LinkRefused("closed")."""
     link = SurveyLink.locked(link_id)
-    if not is_open(link) or link.interview_id != interview_id:
+    if not is_open(link):
         raise LinkRefused("closed")
     interview = Interview.locked(interview_id)
-    if interview.status != InterviewStatus.IN_PROGRESS:
+    if interview.case_id != link.case_id or interview.status != InterviewStatus.IN_PROGRESS:
         raise LinkRefused("closed")
     return link, interview
 
