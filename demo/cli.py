@@ -12,6 +12,7 @@ from models import Period, Role, Unit, User, audit
 
 from . import data as demo_data
 from .fieldwork import load_fieldwork
+from .links import counter_example, load_links
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -69,3 +70,9 @@ def load(case_count, if_empty, fieldwork):
             f"{counts['approved']} interviews approved, {counts['submitted']} awaiting review, "
             f"{counts['rejected']} rejected"
         )
+        for index, period in enumerate(months[:-1]):
+            links = load_links(Period.get_by_id(period.id), finished=index < len(months) - 2)
+            click.echo(f"survey links {period.month}: " + ", ".join(f"{k} {v}" for k, v in sorted(links.items())))
+        example = counter_example()
+        if example:
+            click.echo(f"  The counter's survey website: /u/{example[0]} (try the dossier code {example[1]})")

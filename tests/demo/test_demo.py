@@ -2,7 +2,7 @@
 
 import collections
 
-from models import Alert, Assignment, Case, Contact, Interview, Period, Procedure, Unit, User, now
+from models import Alert, Assignment, Case, Contact, Interview, Period, Procedure, SurveyLink, Unit, User, now
 from models.pii import cipher
 
 
@@ -41,5 +41,13 @@ def test_demo_load_builds_a_realistic_province_once(runner):
     statuses = collections.Counter(i.status for i in Interview.select(Interview.status))
     assert statuses["approved"] > 50 and statuses["submitted"] > 5 and statuses["rejected"] == 1
     assert 0 < Alert.select().count() < statuses["approved"] / 4  # a few
+    # self-administered surveys: answered online and declined; a finished month's others locked
+    links = collections.Counter((link.period_id, link.status) for link in SurveyLink.select())
+    assert links[(finished.id, "answered")] > 10 and links[(finished.id, "locked")] > 100
+    assert links[(finished.id, "sent")] == 0 and links[(in_progress.id, "sent")] > 100
+    assert links[(in_progress.id, "answered")] > 10 and links[(in_progress.id, "declined")] > 0
+    web = Interview.select().where(Interview.channel == "web")
+    assert web.count() > 20 and all(i.status == "approved" and i.enumerator_id is None for i in web)
+    assert "/u/" in result.output  # the counter's survey website, with a dossier code to try
     again = runner.invoke(args=["demo", "load", "--cases", "3000", "--if-empty"])
     assert again.exit_code == 0 and Case.select().count() == cases
