@@ -215,7 +215,7 @@ class SamplingView(SecureBaseView):
             flash(_("The settings were not saved: %(problems)s", problems=problems), "error")
             return redirect(self._back(period))
         try:
-            period.settings = settings_json(form)
+            period.settings = settings_json(form, period.settings)
         except SettingsError as exc:
             flash(_("The settings were not saved: %(problems)s", problems=str(exc)), "error")
             return redirect(self._back(period))

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from models import Modes, UnitLevel
 from sampling.messages import RULE_LABELS
-from sampling.settings import RULES, merged
+from sampling.settings import DEFAULTS, RULES, merged
 
 DEFAULT_LEVEL = "default"
 
@@ -92,8 +92,9 @@ def _phone_share(shares):
     return shares.get(Modes.PHONE, 0) / total if total else 0
 
 
-def settings_json(form):
-    """The settings a valid form describes, as stored on the period (checked by sampling.settings)."""
+def settings_json(form, stored=None):
+    """The settings a valid form describes, as stored on the period (checked by sampling.settings);
+    what else the period's stored settings hold (the self-administered survey rules) is kept."""
 
     def split(phone_percent):
         phone = float(phone_percent) / 100
@@ -105,6 +106,7 @@ def settings_json(form):
         if value is not None:
             modes[level.code] = split(value)
     settings = {
+        **{k: v for k, v in (json.loads(stored) if stored else {}).items() if k not in DEFAULTS},
         "rules": {r: bool(getattr(form, f"rule_{r}").data) for r in RULES},
         "repeat_days": form.repeat_days.data,
         "minimum": form.minimum.data,

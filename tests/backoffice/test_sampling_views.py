@@ -3,6 +3,7 @@
 import re
 
 from jobs.queue import queue
+from links import settings as links_settings
 from models import Allocation, Assignment, AssignmentEvent, Period, SampleCase, UnitLevel
 from sampling.settings import merged
 
@@ -211,3 +212,15 @@ def test_settings_are_edited_as_labelled_fields_and_validated(app, client, users
     officer = app.test_client()
     auth.login("officer", client=officer)
     assert officer.post("/admin/sampling/settings", data=settings_data()).status_code == 403
+
+
+def test_saving_the_sampling_settings_keeps_the_link_rules(client, users, month_data, auth):
+    period = Period.for_month("2026-10")
+    period.settings = '{"links": {"lock_days": 7}, "minimum": 4}'
+    period.save()
+    auth.login("supervisor")
+    response = client.post("/admin/sampling/settings", data=settings_data(minimum="3"), follow_redirects=True)
+    assert "alert-success" in response.get_data(as_text=True)
+    stored = Period.get(Period.month == "2026-10").settings
+    assert merged(stored)["minimum"] == 3
+    assert links_settings.merged(stored)["lock_days"] == 7
