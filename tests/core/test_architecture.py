@@ -20,6 +20,7 @@ ALLOWED = {
     "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
+    "results": {"models", "jobs", "formatting", "exports", "questionnaires", "fieldwork", "links", "sampling"},
     "links": {"models", "jobs", "formatting", "mail", "questionnaires", "fieldwork"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires", "links"},
     # user interfaces: any domain, never another interface, the host or the demo loader
@@ -61,6 +62,7 @@ ALLOWED = {
         "questionnaires",
         "links",
         "ratelimits",
+        "results",
         "demo",
         "backoffice",
         "interviewer",

@@ -1,0 +1,5 @@
+"""Monthly results: the arithmetic of indices, response rates, rankings and grades."""
+
+from . import arithmetic
+
+__all__ = ["arithmetic"]
