@@ -17,6 +17,7 @@ import models
 import public
 import questionnaires
 import ratelimits
+import results
 import sampling
 
 from . import auth, cli, config, errors, i18n, logs, security
@@ -44,6 +45,7 @@ def create_app(overrides=None):
     sampling.init_app(app)
     questionnaires.init_app(app)
     links.init_app(app)
+    results.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

@@ -7,12 +7,13 @@ from .base import LOCAL_TZ, BaseModel, UnauditedWrite, connect_database, db, is_
 from .cases import Case, Contact
 from .fieldwork import Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit
 from .imports import ImportRun, RejectedRows
-from .interviews import Alert, CallAttempt, Disposition, Interview
+from .interviews import Alert, Answer, CallAttempt, Disposition, Interview
 from .jobs import JobRun
 from .links import Kiosk, LinkToken, OutboxMessage, SurveyLink, token_hash
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
 from .questionnaires import FormRule, PublishedVersionChanged, Questionnaire, QuestionnaireVersion
+from .results import ResultVersion, ResultVersionChanged
 from .sampling import Allocation, SampleCase
 from .security import SecurityEvent
 from .users import Role, User
@@ -22,6 +23,7 @@ from .vocabulary import (
     Channels,
     Dispositions,
     Elements,
+    Grades,
     InterviewChannels,
     InterviewSources,
     InterviewStatus,
@@ -34,6 +36,7 @@ from .vocabulary import (
     Modes,
     PeriodStatus,
     QuestionnaireStatus,
+    ResultStatus,
     Roles,
     SampleStatus,
     SecurityEvents,
@@ -70,6 +73,8 @@ ALL_MODELS = [
     LinkToken,
     OutboxMessage,
     Kiosk,
+    Answer,
+    ResultVersion,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -104,6 +109,9 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "SecurityEvents",
     "PeriodStatus",
     "PublishedVersionChanged",
+    "ResultVersionChanged",
+    "Grades",
+    "ResultStatus",
     "QuestionnaireStatus",
     "Roles",
     "SampleStatus",

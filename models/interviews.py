@@ -13,7 +13,7 @@ from peewee import (
 )
 
 from .audited import AuditedModel
-from .base import now
+from .base import BaseModel, db, now
 from .cases import Case
 from .fieldwork import Assignment
 from .org import Unit
@@ -79,6 +79,14 @@ class Interview(AuditedModel):
     def answers_dict(self):
         return json.loads(self.answers or "{}")
 
+    def save(self, *args, **kwargs):
+        """Saved with its audit record; once complete, its answers are also written as rows (Answer)."""
+        with db.atomic():
+            result = super().save(*args, **kwargs)
+            if result and self.status != InterviewStatus.IN_PROGRESS:
+                Answer.replace_for(self)
+        return result
+
     @classmethod
     def imported_for(cls, case_id):
         """The interview a file brought for this case (one per case), or None."""
@@ -87,6 +95,30 @@ class Interview(AuditedModel):
     @classmethod
     def open_for_assignment(cls, assignment):
         return cls.get_or_none((cls.assignment == assignment) & cls.status.in_(InterviewStatus.OPEN))
+
+
+class Answer(BaseModel):
+    """One answer of a complete interview (derived from `interview.answers`, which the audit trail
+    records; rewritten with it, never edited alone): what a compilation counts with GROUP BY."""
+
+    interview = ForeignKeyField(Interview, backref="answer_rows", on_delete="CASCADE")
+    question = CharField(max_length=100)
+    value = CharField(max_length=200)
+
+    class Meta:
+        indexes = ((("interview", "question"), True),)
+
+    @classmethod
+    def replace_for(cls, interview):
+        """The interview's answer rows made again from its answers (same transaction as its save)."""
+        cls.delete().where(cls.interview == interview.id).execute()
+        rows = [
+            (interview.id, name, str(value)[:200])
+            for name, value in json.loads(interview.answers or "{}").items()
+            if value is not None and value != ""
+        ]
+        if rows:
+            cls.insert_many(rows, fields=[cls.interview, cls.question, cls.value]).execute()
 
 
 class Alert(AuditedModel):

@@ -139,6 +139,25 @@ class QuestionnaireStatus:
     ALL = (DRAFT, PUBLISHED, RETIRED)
 
 
+class ResultStatus:
+    """A compiled version of a month's results: a draft until an officer publishes it; published, it
+    never changes (a correction makes a new version)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Grades:
+    """Unit grades (seed 004), best first, each paired with its satisfaction level."""
+
+    EXCELLENT = "excellent"  # Xuất sắc — Rất hài lòng
+    GOOD = "good"  # Tốt — Hài lòng
+    FAIR = "fair"  # Khá — Bình thường
+    AVERAGE = "average"  # Trung bình — Không hài lòng
+    WEAK = "weak"  # Yếu — Rất không hài lòng; also a unit that did not survey
+    ALL = (EXCELLENT, GOOD, FAIR, AVERAGE, WEAK)
+
+
 class SampleStatus:
     ISSUED = "issued"
     RESERVE = "reserve"
@@ -189,6 +208,8 @@ class JobKinds:
     LINKS_LOCK = "links.lock"  # daily, scheduled: links past their time locked
     LINKS_REMIND = "links.remind"  # daily, scheduled: one reminder for links not answered
     LINKS_OUTBOX_EXPORT = "links.outbox_export"  # the SMS waiting, as a file for a bulk-SMS service
+    RESULTS_COMPILE = "results.compile"  # a month's results compiled into a new version
+    RESULTS_MONTHLY = "results.monthly"  # on the first of each month: the month before compiled
 
 
 class Dispositions:

@@ -10,7 +10,7 @@ SATISFIED = ("4", "5")
 Z95 = 1.959963984540054  # the normal quantile of a 95 % two-sided interval
 
 
-def _ratio(numerator, denominator):
+def ratio(numerator, denominator):
     return None if not denominator else numerator / denominator
 
 
@@ -22,14 +22,14 @@ def aapor_rates(counts):
     eligible_nonresponse = c["R"] + c["NC"] + c["O"]
     unknown = c["UH"] + c["UO"]
     known = interviews + eligible_nonresponse
-    e = _ratio(known, known + c["NE"])
+    e = ratio(known, known + c["NE"])
     rr3_denominator = None if e is None else interviews + eligible_nonresponse + e * unknown
     return {
-        "RR1": _ratio(c["I"], interviews + eligible_nonresponse + unknown),
-        "RR3": None if e is None else _ratio(c["I"], rr3_denominator),
-        "COOP1": _ratio(c["I"], interviews + c["R"] + c["O"]),
-        "REF1": _ratio(c["R"], interviews + eligible_nonresponse + unknown),
-        "CON1": _ratio(interviews + c["R"] + c["O"], interviews + eligible_nonresponse + unknown),
+        "RR1": ratio(c["I"], interviews + eligible_nonresponse + unknown),
+        "RR3": None if e is None else ratio(c["I"], rr3_denominator),
+        "COOP1": ratio(c["I"], interviews + c["R"] + c["O"]),
+        "REF1": ratio(c["R"], interviews + eligible_nonresponse + unknown),
+        "CON1": ratio(interviews + c["R"] + c["O"], interviews + eligible_nonresponse + unknown),
         "e": e,
     }
 
@@ -57,16 +57,16 @@ class Share:
     total: int = 0  # sum of the valid answers, for the mean
     levels: dict = dataclasses.field(default_factory=lambda: dict.fromkeys(SCALE, 0))
 
-    def add(self, value):
-        """Count one answer (a choice name); anything off the 1-5 scale is left out."""
+    def add(self, value, count=1):
+        """Count an answer (a choice name) `count` times; anything off the 1-5 scale is left out."""
         value = None if value is None else str(value)
         if value not in self.levels:
             return
-        self.n += 1
-        self.levels[value] += 1
-        self.total += int(value)
+        self.n += count
+        self.levels[value] += count
+        self.total += int(value) * count
         if value in SATISFIED:
-            self.satisfied += 1
+            self.satisfied += count
 
     def merge(self, other):
         """Pool another share into this one (an element pools its questions' answers)."""
@@ -79,11 +79,11 @@ class Share:
 
     @property
     def share(self):
-        return _ratio(self.satisfied, self.n)
+        return ratio(self.satisfied, self.n)
 
     @property
     def mean(self):
-        return _ratio(self.total, self.n)
+        return ratio(self.total, self.n)
 
     @property
     def interval(self):

@@ -51,6 +51,8 @@ DATA_TABLES = [
     "link_token",
     "outbox_message",
     "kiosk",
+    "answer",
+    "result_version",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

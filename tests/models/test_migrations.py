@@ -38,6 +38,8 @@ EXPECTED_TABLES = {
     "link_token",
     "outbox_message",
     "kiosk",
+    "answer",
+    "result_version",
 }
 
 
@@ -58,6 +60,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0009_unit_email",
         "0010_interview_source",
         "0011_survey_links",
+        "0013_results",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
