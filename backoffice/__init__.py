@@ -31,6 +31,7 @@ from .interview_imports import InterviewImportView
 from .jobs import JobView
 from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
+from .results import ResultsView
 from .review import ReviewView
 from .sample import SampleView
 from .sampling import AssignmentBoardView, SamplingView
@@ -82,6 +83,8 @@ def init_app(app):
     admin.add_view(
         EnumeratorUnitView(EnumeratorUnit, name=_l("Units covered face to face"), category=survey, endpoint="coverage")
     )
+    figures = _l("Results")
+    admin.add_view(ResultsView(name=_l("Monthly results"), category=figures, endpoint="results"))
     admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
     lists = _l("Lists")
     admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))

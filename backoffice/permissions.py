@@ -23,6 +23,7 @@ VIEWS = {
     "interview_imports": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # answers from outside the app
     "alerts": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR, OFFICER}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
+    "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
 }
 
 

@@ -226,6 +226,8 @@ def _requests(app, ids):
             args["unit_code"] = "X01"
         if "link_id" in rule.arguments:
             args["link_id"] = 999
+        if "fmt" in rule.arguments:
+            args["fmt"] = "json"
         if "kiosk_id" in rule.arguments:
             args["kiosk_id"] = 999
         url = rule.build(args)[1]

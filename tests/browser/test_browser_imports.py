@@ -30,6 +30,7 @@ MENUS = {
         "audit",
         "security",
         "jobs",
+        "results",
     },
     "supervisor": {
         "cases",
@@ -46,9 +47,21 @@ MENUS = {
         "units",
         "procedures",
         "jobs",
+        "results",
     },
-    "officer": {"cases", "imports", "periods", "sampling", "sample", "questionnaires", "alerts", "units", "procedures"},
-    "auditor": {"cases", "sampling", "sample", "audit", "security"},
+    "officer": {
+        "cases",
+        "imports",
+        "periods",
+        "sampling",
+        "sample",
+        "questionnaires",
+        "alerts",
+        "units",
+        "procedures",
+        "results",
+    },
+    "auditor": {"cases", "sampling", "sample", "audit", "security", "results"},
 }
 JOB_TIMEOUT = 30_000  # ms
 

@@ -92,6 +92,10 @@ EXPECTED = {
     "interview_imports.index": only(("admin", "supervisor")),
     "interview_imports.run": only(("admin", "supervisor"), ok=404),  # the sample run is another kind of job
     "interview_imports.status": only(("admin", "supervisor"), ok=404),
+    "results.index": only(CASE_READERS),
+    "results.compile": only(WRITE_REF, ok=404),  # no period given
+    "results.publish": only(WRITE_REF, ok=404),  # no such version
+    "results.download": only(CASE_READERS, ok=404),
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
