@@ -30,7 +30,32 @@ KIND_LABELS = {
     JobKinds.SAMPLING_VERIFY: _l("Verification of a draw"),
     JobKinds.AUDIT_VERIFY: _l("Verification of the audit chain"),
     JobKinds.INTERVIEWS_IMPORT: _l("Import of answers"),
+    JobKinds.JOBS_SWEEP: _l("Sweep of lost jobs"),
+    JobKinds.ALERT_MAIL: _l("E-mail of new alerts"),
+    JobKinds.LINKS_ISSUE: _l("Issue of survey links"),
+    JobKinds.LINKS_SEND: _l("Sending of survey invitations"),
+    JobKinds.LINKS_LOCK: _l("Daily lock of survey links"),
+    JobKinds.LINKS_REMIND: _l("Daily survey reminders"),
+    JobKinds.LINKS_OUTBOX_EXPORT: _l("Export of waiting SMS"),
+    JobKinds.RESULTS_COMPILE: _l("Compilation of results"),
+    JobKinds.RESULTS_MONTHLY: _l("Monthly compilation of results"),
 }
+
+
+def scheduled():
+    """The recurring jobs: when each runs, and its last recorded run (None when not recorded)."""
+    out = []
+    for kind, plan in sorted(jobs.RECURRING.items()):
+        last = JobRun.select().where(JobRun.kind == kind).order_by(JobRun.id.desc()).first() if plan.record else None
+        every = (
+            _("daily at %(t)s", t=plan.daily_at.strftime("%H:%M"))
+            if plan.daily_at
+            else _("every %(n)d s", n=int(plan.every.total_seconds()))
+        )
+        out.append({"kind": kind, "when": every, "last": last, "recorded": plan.record})
+    return out
+
+
 SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
 
 
@@ -81,7 +106,9 @@ class JobView(SecureBaseView):
             return redirect(url_for("admin.index"))
         jobs.sweeper.sweep()  # so that a lost job shows as such even with no worker running
         runs = list(JobRun.recent(100))
-        return self.render("admin/jobs.html", runs=runs, statuses=STATUS_LABELS, kinds=KIND_LABELS)
+        return self.render(
+            "admin/jobs.html", runs=runs, statuses=STATUS_LABELS, kinds=KIND_LABELS, scheduled=scheduled()
+        )
 
     @expose("/<int:run_id>")
     def show(self, run_id):

@@ -6,7 +6,7 @@ import os
 
 from . import audit_check, cli, sweeper
 from .queue import QueueUnavailable, start
-from .registry import recurring, task
+from .registry import RECURRING, recurring, task
 from .runner import JobContext
 
 DEFAULTS = {
@@ -14,7 +14,17 @@ DEFAULTS = {
     "JOB_LOST_AFTER_SECONDS": 40,  # a running job not refreshed for this long has lost its worker
 }
 
-__all__ = ["JobContext", "QueueUnavailable", "audit_check", "init_app", "recurring", "start", "task", "sweeper"]
+__all__ = [
+    "RECURRING",
+    "JobContext",
+    "QueueUnavailable",
+    "audit_check",
+    "init_app",
+    "recurring",
+    "start",
+    "task",
+    "sweeper",
+]
 
 
 def init_app(app):

@@ -1,6 +1,7 @@
 """Recurring jobs on rq's scheduler: each run is enqueued for its time under an id made of its kind
 and time, so several workers scheduling the same run schedule it once; each run schedules the next."""
 
+import datetime
 import json
 
 from rq.exceptions import NoSuchJobError
@@ -13,6 +14,8 @@ from .registry import RECURRING, TASKS
 from .runner import JobContext, connected, run_job
 
 ENTRY = "jobs.schedule.run_recurring"
+RETRIES = 3  # a scheduled run that fails is tried again this many times…
+RETRY_AFTER = datetime.timedelta(minutes=5)  # …this long after each failure
 
 
 def job_id(q, kind, when):
@@ -37,14 +40,41 @@ def schedule_all():
     return [schedule(kind) for kind in sorted(RECURRING)]
 
 
-def run_recurring(kind):
+def retry(kind, attempt, after=None):
+    """Enqueue another try of a failed scheduled run (its jobs are idempotent), RETRY_AFTER from now."""
+    q = queue()
+    when = (after or now()) + RETRY_AFTER
+    return q.enqueue_at(
+        when.replace(tzinfo=LOCAL_TZ),
+        ENTRY,
+        kind,
+        attempt,
+        job_id=job_id(q, kind, when) + f"-retry{attempt}",
+        result_ttl=86400,
+        failure_ttl=7 * 86400,
+    )
+
+
+def run_recurring(kind, attempt=0):
     """rq's entry point of a scheduled run: run it (recorded as a JobRun unless the kind says not),
-    then schedule the next one whatever happened."""
+    try it again later if it fails (up to RETRIES times), and schedule the next regular run whatever
+    happened (a retry does not: the regular run is scheduled already)."""
     try:
         with connected():
             if RECURRING[kind].record:
-                run = JobRun.create(kind=kind, title=kind, params=json.dumps({}), actor="scheduler", role="system")
+                run = JobRun.create(
+                    kind=kind,
+                    title=kind if not attempt else f"{kind} (retry {attempt})",
+                    params=json.dumps({}),
+                    actor="scheduler",
+                    role="system",
+                )
                 return run_job(run)
             return TASKS[kind](JobContext(None))
+    except Exception:
+        if attempt < RETRIES:
+            retry(kind, attempt + 1)
+        raise
     finally:
-        schedule(kind)
+        if not attempt:
+            schedule(kind)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 
 import jobs
@@ -126,3 +127,32 @@ def test_job_payloads_carry_only_the_row_id(app):
 
     job = Job.fetch(run.rq_id, connection=connection(app))
     assert job.args == (run.id,) and not job.kwargs
+
+
+def test_a_failed_scheduled_run_is_tried_again_a_few_times(app, auth, users, client):
+    from jobs.registry import RECURRING as plans
+    from jobs.registry import TASKS, Recurring
+
+    def flaky(ctx):
+        raise RuntimeError("the SMTP server is down")
+
+    TASKS["test.flaky"], plans["test.flaky"] = flaky, Recurring("test.flaky", daily_at=datetime.time(3))
+    try:
+        with app.app_context():
+            for attempt in range(schedule.RETRIES + 1):
+                with pytest.raises(RuntimeError):
+                    schedule.run_recurring("test.flaky", attempt)
+            jobs_ = [
+                Job.fetch(i, connection=connection(app)) for i in ScheduledJobRegistry(queue=queue(app)).get_job_ids()
+            ]
+            retries = sorted(j.args for j in jobs_ if j.args[0] == "test.flaky" and len(j.args) == 2)
+            regular = [j for j in jobs_ if j.args == ("test.flaky",)]
+        assert retries == [("test.flaky", 1), ("test.flaky", 2), ("test.flaky", 3)]  # never a fourth
+        assert len(regular) == 1  # the next regular run, scheduled once
+        runs = JobRun.select().where(JobRun.kind == "test.flaky")
+        assert runs.count() == 4 and {r.status for r in runs} == {JobStatus.FAILED}
+        auth.login("admin")
+        page = client.get("/admin/jobs/").get_data(as_text=True)
+        assert 'data-kind="test.flaky"' in page and 'data-testid="scheduled"' in page
+    finally:
+        TASKS.pop("test.flaky"), plans.pop("test.flaky")
