@@ -141,6 +141,59 @@ def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, field
         other.save()  # the database holds one complete per case
 
 
+def test_an_answer_save_reads_its_interview_once_and_writes_one_audit_record(
+    app, client, users, fieldwork_ready, auth, caplog
+):
+    """The statements of one save: the signed-in user, the interview locked with its version's key,
+    the update, the audit chain's head (under its lock on PostgreSQL) and one record; no savepoint,
+    no second read of the interview, no read of the published definition parsed before."""
+    import logging
+    import re
+
+    auth.login("dtv1")
+    assignment = open_phone_work("dtv1").first()
+    interview_id = int(client.post(f"/interviewer/a/{assignment.id}/interview").headers["Location"].rsplit("/")[-1])
+    url = f"/interviewer/i/{interview_id}/answers"
+    assert client.post(url, json={"answers": {"dong_y": "co", "dung_ho_so": "co"}}).status_code == 200
+    records = AuditRecord.select().count()
+    caplog.set_level(logging.DEBUG, logger="peewee")
+    caplog.clear()
+    assert client.post(url, json={"answers": {"niem_yet": "3", "thai_do": "4"}}).get_json()["saved"]["thai_do"] == "4"
+    sql = [" ".join(r.msg[0].split()) for r in caplog.records if r.name == "peewee" and isinstance(r.msg, tuple)]
+    caplog.set_level(logging.WARNING, logger="peewee")
+    postgres = app.config["DATABASE_URL"].startswith("postgres")
+
+    def kind(q):
+        verb = q.split(" ")[0]
+        if q.startswith("SELECT pg_advisory_xact_lock"):
+            return "chain lock"
+        table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', q)
+        return f"{verb} {table.group(1)}" if table else q  # a SAVEPOINT, say
+
+    assert [kind(q) for q in sql] == [
+        "SELECT user",  # Flask-Login's loader
+        "SELECT interview",  # locked, its version's key joined
+        "UPDATE interview",
+        *(["chain lock"] if postgres else []),  # SQLite's BEGIN IMMEDIATE serialises the writers
+        "SELECT audit_record",  # the chain's head
+        *(["INSERT audit_record"] if postgres else []),  # SQLite's executemany is not in peewee's log
+    ], sql
+    assert 'JOIN "questionnaire_version"' in sql[1] and sql[1].endswith('FOR UPDATE OF "t1"') == postgres
+    assert AuditRecord.select().count() == records + 1
+    record = AuditRecord.select().order_by(AuditRecord.seq.desc()).first()
+    assert (record.action, record.model, record.object_id, record.actor) == (
+        "update",
+        "interview",
+        str(interview_id),
+        "dtv1",
+    )
+    assert set(json.loads(record.before)) == set(json.loads(record.after)) == {"answers", "saved_at"}
+    assert (
+        '"thai_do": "4"' in json.loads(record.after)["answers"]
+        and "thai_do" not in json.loads(record.before)["answers"]
+    )
+
+
 def test_another_enumerator_cannot_open_or_change_an_interview(
     app, client, users, fieldwork_ready, auth, complete_answers
 ):
