@@ -50,6 +50,53 @@ def test_an_enumerator_sees_only_their_work_in_call_order(app, client, users, fi
     assert CallAttempt.select().count() == 0
 
 
+def test_the_list_is_paged_in_call_order_with_the_filters_kept(app, client, users, fieldwork_ready, auth, monkeypatch):
+    import re
+
+    from fieldwork import call_order
+    from interviewer import day
+
+    auth.login("dtv1")
+    first, second, third = list(open_phone_work("dtv1"))[:3]
+    client.post(f"/interviewer/a/{first.id}/attempt", data={"outcome": "3.13"})  # waiting: last
+    when = (now() + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    client.post(f"/interviewer/a/{second.id}/attempt", data={"outcome": "2.211", "appointment_at": when})
+    due = Assignment.get_by_id(second.id)
+    due.appointment_at = due.next_at = now() - datetime.timedelta(minutes=5)  # due now: first
+    due.save()
+    user = User.get(User.username == "dtv1")
+    at = now()
+    expected = [a.id for a in sorted(Assignment.open_for(user.id), key=lambda a: call_order(a, at))]
+    assert expected[0] == second.id and expected[-1] == first.id and len(expected) > 8
+
+    def listed(page):
+        return [int(i) for i in re.findall(r'href="/interviewer/a/(\d+)"', page)]
+
+    monkeypatch.setattr(day, "PAGE_SIZE", 4)
+    pages = -(-len(expected) // 4)
+    seen = []
+    for number in range(1, pages + 1):
+        page = client.get(f"/interviewer/?page={number}").get_data(as_text=True)
+        assert len(listed(page)) == (4 if number < pages else len(expected) - 4 * (pages - 1))
+        count = re.search(r'data-testid="open-count">([^<]*)<', page).group(1)
+        assert re.findall(r"\d+", count) == [str(len(expected))]  # the open count: all, not the page's
+        assert page.count('class="page-link"') == pages
+        seen += listed(page)
+    assert seen == expected  # every open assignment once, in call order across the pages
+    last = client.get(f"/interviewer/?page={pages + 5}").get_data(as_text=True)
+    assert listed(last) == expected[4 * (pages - 1) :]  # past the end: the last page
+    assert listed(client.get("/interviewer/?page=x").get_data(as_text=True)) == expected[:4]
+
+    unit = SampleCase.get_by_id(third.sample_id).unit_id
+    in_unit = [i for i in expected if SampleCase.get_by_id(Assignment.get_by_id(i).sample_id).unit_id == unit]
+    page = client.get(f"/interviewer/?unit={unit}").get_data(as_text=True)
+    assert listed(page) == in_unit[:4] and len(in_unit) > 4
+    assert f"/interviewer/?unit={unit}&amp;page=2" in page  # the next pages keep the filter
+    monkeypatch.setattr(day, "PAGE_SIZE", 50)
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert listed(page) == expected[:50] and 'data-testid="pages"' not in page
+
+
 def test_the_phone_is_revealed_only_to_its_enumerator_and_each_reveal_is_audited(
     app, client, users, fieldwork_ready, auth
 ):
