@@ -61,9 +61,10 @@ def start(assignment_id, user):
 
 
 def own_interview(interview_id, user, lock=False):
-    """The enumerator's own interview that they may still change, or NotYours."""
+    """The enumerator's own interview that they may still change, or NotYours (locked: with its
+    version's id, status and digest, enough for `interview.version.definition_dict()`)."""
     try:
-        interview = Interview.locked(interview_id) if lock else Interview.get_by_id(interview_id)
+        interview = Interview.locked_with_version(interview_id) if lock else Interview.get_by_id(interview_id)
     except Interview.DoesNotExist:
         raise NotYours(interview_id) from None
     if interview.enumerator_id != user.id or interview.status not in InterviewStatus.OPEN:
@@ -91,7 +92,7 @@ def submit(interview_id, user, raw=None):
     A second submission of the same interview returns it unchanged."""
     with db.atomic():
         try:
-            interview = Interview.locked(interview_id)
+            interview = Interview.locked_with_version(interview_id)
         except Interview.DoesNotExist:
             raise NotYours(interview_id) from None
         if interview.enumerator_id != user.id:

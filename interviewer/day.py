@@ -11,6 +11,7 @@ from models import Assignment, AssignmentStatus, Case, Modes, SampleCase, now
 from .blueprint import bp, enumerator_required
 
 DUE_APPOINTMENT, NEW, RETRY, WAITING = 0, 1, 2, 3  # the groups of call_order
+PAGE_SIZE = 50  # assignments a page of the list shows: about 0.55 KB each, the page stays small
 
 
 def state_labels():
@@ -25,8 +26,8 @@ def state_labels():
 @bp.route("/")
 @enumerator_required
 def home():
-    """The enumerator's open assignments, without personal data; when there are none, why (marked
-    absent, all finished, or nothing assigned yet)."""
+    """The enumerator's open assignments, without personal data, PAGE_SIZE a page in call order; when
+    there are none, why (marked absent, all finished, or nothing assigned yet)."""
     at = now()
     assignments = sorted(Assignment.open_for(current_user.id), key=lambda a: call_order(a, at))
     units = sorted({(a.sample.unit_id, a.sample.unit.name) for a in assignments}, key=lambda u: u[1])
@@ -37,6 +38,8 @@ def home():
         for a in assignments
         if (unit is None or a.sample.unit_id == unit) and (state is None or call_order(a, at)[0] == state)
     ]
+    pages = max(-(-len(shown) // PAGE_SIZE), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     absent = is_absent(current_user.id)
     finished = 0
     if not assignments:
@@ -47,7 +50,10 @@ def home():
         )
     return render_template(
         "interviewer/home.html",
-        assignments=shown,
+        assignments=shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        shown=len(shown),
+        page=page,
+        pages=pages,
         total=len(assignments),
         units=units,
         unit=unit,

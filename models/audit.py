@@ -263,12 +263,27 @@ class Prechained:
         insert_rows(AuditRecord, AUDIT_COLUMNS, self.records)
 
 
+FEW_RECORDS = 20  # at most this many records are sent as one INSERT on PostgreSQL (COPY takes an exchange more)
+
+
+def _insert_few(rows):
+    """A few records as one INSERT … VALUES (one round trip, where COPY takes two)."""
+    cols = ", ".join(f'"{c}"' for c in AUDIT_COLUMNS)
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(AUDIT_COLUMNS)) + ")"] * len(rows))
+    values = [v for row in rows for v in row]
+    db.execute_sql(f'INSERT INTO "{AuditRecord._meta.table_name}" ({cols}) VALUES {marks}', values)
+
+
 def record_many(entries):
     """Append entries to the chain; call inside the transaction that makes the change."""
     entries = list(entries)
     if not entries:
         return []
     head = _lock_chain()
+    if len(entries) <= FEW_RECORDS and is_postgres():
+        rows = list(_chain(entries, head, current_actor(), now()))
+        _insert_few(rows)
+        return rows
     records = _chain(entries, head, current_actor(), now())  # no query from here: made while sent
     rows = []
 

@@ -5,6 +5,7 @@ Audited models refuse peewee's query-level writes (`insert`, `insert_many`, `upd
 and `models.bulk.insert_rows` with UnauditedWrite; only `save()`, `delete_instance()` and the
 functions below write them."""
 
+import contextlib
 import datetime
 
 from . import audit, bulk
@@ -41,6 +42,18 @@ def _snapshotter(model, columns):
         return out
 
     return snap
+
+
+def _state_of(model, data):
+    """The audited state of a row's data (field name -> value): every column, personal data redacted."""
+    fields = model._meta.sorted_fields
+    return _snapshotter(model, [f.column_name for f in fields])([data.get(f.name) for f in fields])
+
+
+def _write_block():
+    """The transaction of one audited write: the caller's when there is one (no savepoint: a caller
+    that goes on after a failed write makes its own, as with any statement), else a new one."""
+    return contextlib.nullcontext() if db.in_transaction() else db.atomic()
 
 
 def _record_batches(entries):
@@ -102,35 +115,45 @@ class AuditedModel(BaseModel):
 
     def audit_snapshot(self):
         """The audited state of this row: every column, personal data redacted."""
-        fields = self._meta.sorted_fields
-        return _snapshotter(type(self), [f.column_name for f in fields])([self.__data__.get(f.name) for f in fields])
+        return _state_of(type(self), self.__data__)
+
+    @classmethod
+    def locked(cls, pk, query=None):
+        """As BaseModel.locked; the row is also held as read, so that saving it in this transaction
+        does not read it again to know what changed."""
+        row = super().locked(pk, query)
+        db.hold_row(cls, row._pk, row.__data__)
+        return row
 
     def save(self, force_insert=False, only=None):
         model = type(self)
         pk = self._pk
         creating = force_insert or pk is None
-        with db.atomic(), audited_write():
+        with _write_block(), audited_write():
             old = None
             if not creating:
-                old = model.get_or_none(model._meta.primary_key == pk)
+                old = db.held_row(model, pk)  # the row as this transaction locked it, if it did
+                if old is None:
+                    stored = model.get_or_none(model._meta.primary_key == pk)
+                    old = None if stored is None else stored.__data__
                 creating = force_insert = old is None
             if not creating:
                 changed = [
-                    n
-                    for n in self._meta.fields
-                    if n not in self.audit_ignored and old.__data__.get(n) != self.__data__.get(n)
+                    n for n in self._meta.fields if n not in self.audit_ignored and old.get(n) != self.__data__.get(n)
                 ]
                 if not changed:
                     return 0
             if "updated_at" in self._meta.fields:
                 self.updated_at = now()
+            if not creating:
+                db.forget_row(model, pk)  # written: what was read no longer is the row
             result = super().save(force_insert=force_insert, only=only)
             table = self._meta.table_name
             if creating:
                 audit.record_many([("create", table, str(self._pk), None, self.audit_snapshot())])
             else:
                 columns = {self._meta.fields[n].column_name for n in changed}
-                before = {k: v for k, v in old.audit_snapshot().items() if k in columns}
+                before = {k: v for k, v in _state_of(model, old).items() if k in columns}
                 after = {k: v for k, v in self.audit_snapshot().items() if k in columns}
                 audit.record_many([("update", table, str(self._pk), before, after)])
         return result
@@ -138,8 +161,9 @@ class AuditedModel(BaseModel):
     def delete_instance(self, recursive=False, delete_nullable=False):
         if recursive:
             raise ValueError("Recursive deletes are not audited; delete dependants first")
-        with db.atomic(), audited_write():
+        with _write_block(), audited_write():
             before = self.audit_snapshot()
+            db.forget_rows()  # a delete may cascade to rows held
             result = super().delete_instance()
             audit.record_many([("delete", self._meta.table_name, str(self._pk), before, None)])
         return result
@@ -236,6 +260,7 @@ def update_rows(model, changes):
     ignored = set(model.audit_ignored)
     entries = []
     with db.atomic(), audited_write():
+        db.forget_rows()
         for pk, before, after in changes:
             changed = [f for f, v in after.items() if f not in ignored and before.get(f) != v]
             if not changed:
@@ -259,6 +284,7 @@ def delete_rows(model, instances):
     pk_field = model._meta.primary_key
     table = model._meta.table_name
     with db.atomic(), audited_write():
+        db.forget_rows()
         for i in range(0, len(instances), 900):
             part = instances[i : i + 900]
             model.delete().where(pk_field.in_([m._pk for m in part])).execute()

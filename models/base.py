@@ -4,11 +4,18 @@ import contextlib
 import contextvars
 import datetime
 import sqlite3
+import threading
 
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase, _savepoint
 from playhouse.db_url import parse
 
-db = DatabaseProxy()
+
+class _Proxy(DatabaseProxy):
+    def savepoint(self):
+        return self.obj.savepoint()  # the database's own (peewee's proxy makes a plain one)
+
+
+db = _Proxy()
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -31,16 +38,86 @@ class UnauditedWrite(RuntimeError):
     """A write to an audited table that bypasses the audit trail: refused."""
 
 
+class _HeldRows(threading.local):
+    def __init__(self):
+        self.rows = {}
+        self.savepoints = 0  # open savepoints of the thread's transaction
+
+
+class _CountedSavepoint(_savepoint):
+    def __enter__(self):
+        self.db._held.savepoints += 1
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        self.db._held.savepoints -= 1
+        return super().__exit__(*exc)
+
+
+class _HoldsRows:
+    """A database that remembers, per thread, rows its open transaction read under lock (`locked`), so
+    that an audited save of such a row takes its state before from there instead of reading it again
+    (models.audited). Only rows locked outside any savepoint are held (a savepoint rolled back would
+    release its locks); all are forgotten at every BEGIN, COMMIT and ROLLBACK and when the connection
+    closes, and a row when it is written."""
+
+    def __init__(self, *args, **kwargs):
+        self._held = _HeldRows()
+        super().__init__(*args, **kwargs)
+
+    def hold_row(self, model, pk, data):
+        """Remember `data` (a copy) as the row of `model` just locked by this transaction."""
+        if self.in_transaction() and not self._held.savepoints:
+            self._held.rows[(model._meta.table_name, pk)] = dict(data)
+
+    def held_row(self, model, pk):
+        """The data of the row as this transaction locked it, or None when it holds no such row."""
+        return self._held.rows.get((model._meta.table_name, pk)) if self.in_transaction() else None
+
+    def forget_row(self, model, pk):
+        self._held.rows.pop((model._meta.table_name, pk), None)
+
+    def forget_rows(self):
+        self._held.rows.clear()
+
+    def savepoint(self):
+        return _CountedSavepoint(self)
+
+    def begin(self, *args, **kwargs):
+        self._held.rows, self._held.savepoints = {}, 0
+        return super().begin(*args, **kwargs)
+
+    def commit(self):
+        self.forget_rows()
+        return super().commit()
+
+    def rollback(self):
+        self.forget_rows()
+        return super().rollback()
+
+    def close(self):
+        self.forget_rows()
+        return super().close()
+
+
+class SqliteHoldingRows(_HoldsRows, SqliteDatabase):
+    pass
+
+
+class PostgresqlHoldingRows(_HoldsRows, PostgresqlDatabase):
+    pass
+
+
 def connect_database(url):
     """A peewee database for a `sqlite:///path` or `postgresql://…` URL (not yet connected)."""
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[1] if "sqlite:///" in url else ":memory:"
         # IMMEDIATE: a write transaction takes the lock up front, so the audit chain never forks.
-        return SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        return SqliteHoldingRows(path or ":memory:", pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     if url.startswith(("postgresql", "postgres")):
         params = parse(url)
         name = params.pop("database")
-        return PostgresqlDatabase(name, **params)
+        return PostgresqlHoldingRows(name, **params)
     raise ValueError(f"Unsupported DATABASE_URL: {url.split(':', 1)[0]}")
 
 
@@ -81,8 +158,10 @@ class BaseModel(Model):
         legacy_table_names = False
 
     @classmethod
-    def locked(cls, pk):
+    def locked(cls, pk, query=None):
         """The row re-read inside the current transaction, locked against concurrent writers
-        (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock)."""
-        query = cls.select().where(cls._meta.primary_key == pk)
-        return (query.for_update() if is_postgres() else query).get()
+        (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock). `query`, a
+        select of this model (joining others, say), reads it instead of the plain select; only this
+        model's row is locked."""
+        query = (cls.select() if query is None else query).where(cls._meta.primary_key == pk)
+        return (query.for_update(of=cls) if is_postgres() else query).get()

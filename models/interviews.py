@@ -88,6 +88,14 @@ class Interview(AuditedModel):
         return result
 
     @classmethod
+    def locked_with_version(cls, pk):
+        """The interview locked (as `locked`), with its version's id, status and digest read by the same
+        query: `interview.version.definition_dict()` then reads nothing for a published version parsed
+        before."""
+        version = QuestionnaireVersion
+        return cls.locked(pk, cls.select(cls, version.id, version.status, version.digest).join(version))
+
+    @classmethod
     def imported_for(cls, case_id):
         """The interview a file brought for this case (one per case), or None."""
         return cls.get_or_none((cls.case == case_id) & (cls.source == InterviewSources.FILE))

@@ -1,7 +1,6 @@
 """Questionnaires authored in XLSForm: each form and its versions (a published version never
 changes), and which form a case gets by how its dossier was submitted and by interview mode."""
 
-import functools
 import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
@@ -10,10 +9,8 @@ from .audited import AuditedModel
 from .base import now
 from .vocabulary import QuestionnaireStatus
 
-
-@functools.lru_cache(maxsize=64)
-def _parsed(version_id, digest, text):
-    return json.loads(text)
+_parsed = {}  # (version id, digest) -> the definition of a published or retired version (never changed)
+PARSED_MAX = 64
 
 
 class PublishedVersionChanged(Exception):
@@ -47,10 +44,24 @@ class QuestionnaireVersion(AuditedModel):
         return f"{self.questionnaire.form_id} {self.version}"
 
     def definition_dict(self):
-        """The definition as a dict; a published or retired version's is parsed once (it never changes)."""
+        """The definition as a dict; a published or retired version's is parsed once (it never changes).
+        The definition is read here when the version was read without it (id, status and digest)."""
         if self.status == QuestionnaireStatus.DRAFT:
-            return json.loads(self.definition)
-        return _parsed(self.id, self.digest, self.definition)
+            return json.loads(self._definition_text())
+        key = (self.id, self.digest)
+        found = _parsed.get(key)
+        if found is None:
+            if len(_parsed) >= PARSED_MAX:
+                _parsed.clear()
+            found = _parsed[key] = json.loads(self._definition_text())
+        return found
+
+    def _definition_text(self):
+        text = self.__data__.get("definition")
+        if text is None:
+            cls = type(self)
+            text = cls.select(cls.definition).where(cls.id == self.id).scalar()
+        return text
 
     def save(self, *args, **kwargs):
         """Refuse any change of a published version's content (its status may still move on)."""

@@ -50,6 +50,53 @@ def test_an_enumerator_sees_only_their_work_in_call_order(app, client, users, fi
     assert CallAttempt.select().count() == 0
 
 
+def test_the_list_is_paged_in_call_order_with_the_filters_kept(app, client, users, fieldwork_ready, auth, monkeypatch):
+    import re
+
+    from fieldwork import call_order
+    from interviewer import day
+
+    auth.login("dtv1")
+    first, second, third = list(open_phone_work("dtv1"))[:3]
+    client.post(f"/interviewer/a/{first.id}/attempt", data={"outcome": "3.13"})  # waiting: last
+    when = (now() + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    client.post(f"/interviewer/a/{second.id}/attempt", data={"outcome": "2.211", "appointment_at": when})
+    due = Assignment.get_by_id(second.id)
+    due.appointment_at = due.next_at = now() - datetime.timedelta(minutes=5)  # due now: first
+    due.save()
+    user = User.get(User.username == "dtv1")
+    at = now()
+    expected = [a.id for a in sorted(Assignment.open_for(user.id), key=lambda a: call_order(a, at))]
+    assert expected[0] == second.id and expected[-1] == first.id and len(expected) > 8
+
+    def listed(page):
+        return [int(i) for i in re.findall(r'href="/interviewer/a/(\d+)"', page)]
+
+    monkeypatch.setattr(day, "PAGE_SIZE", 4)
+    pages = -(-len(expected) // 4)
+    seen = []
+    for number in range(1, pages + 1):
+        page = client.get(f"/interviewer/?page={number}").get_data(as_text=True)
+        assert len(listed(page)) == (4 if number < pages else len(expected) - 4 * (pages - 1))
+        count = re.search(r'data-testid="open-count">([^<]*)<', page).group(1)
+        assert re.findall(r"\d+", count) == [str(len(expected))]  # the open count: all, not the page's
+        assert page.count('class="page-link"') == pages
+        seen += listed(page)
+    assert seen == expected  # every open assignment once, in call order across the pages
+    last = client.get(f"/interviewer/?page={pages + 5}").get_data(as_text=True)
+    assert listed(last) == expected[4 * (pages - 1) :]  # past the end: the last page
+    assert listed(client.get("/interviewer/?page=x").get_data(as_text=True)) == expected[:4]
+
+    unit = SampleCase.get_by_id(third.sample_id).unit_id
+    in_unit = [i for i in expected if SampleCase.get_by_id(Assignment.get_by_id(i).sample_id).unit_id == unit]
+    page = client.get(f"/interviewer/?unit={unit}").get_data(as_text=True)
+    assert listed(page) == in_unit[:4] and len(in_unit) > 4
+    assert f"/interviewer/?unit={unit}&amp;page=2" in page  # the next pages keep the filter
+    monkeypatch.setattr(day, "PAGE_SIZE", 50)
+    page = client.get("/interviewer/").get_data(as_text=True)
+    assert listed(page) == expected[:50] and 'data-testid="pages"' not in page
+
+
 def test_the_phone_is_revealed_only_to_its_enumerator_and_each_reveal_is_audited(
     app, client, users, fieldwork_ready, auth
 ):
@@ -139,6 +186,59 @@ def test_an_interview_saves_as_it_goes_and_counts_once(app, client, users, field
     other.complete_case = interview.case_id
     with pytest.raises(IntegrityError), db.atomic():
         other.save()  # the database holds one complete per case
+
+
+def test_an_answer_save_reads_its_interview_once_and_writes_one_audit_record(
+    app, client, users, fieldwork_ready, auth, caplog
+):
+    """The statements of one save: the signed-in user, the interview locked with its version's key,
+    the update, the audit chain's head (under its lock on PostgreSQL) and one record; no savepoint,
+    no second read of the interview, no read of the published definition parsed before."""
+    import logging
+    import re
+
+    auth.login("dtv1")
+    assignment = open_phone_work("dtv1").first()
+    interview_id = int(client.post(f"/interviewer/a/{assignment.id}/interview").headers["Location"].rsplit("/")[-1])
+    url = f"/interviewer/i/{interview_id}/answers"
+    assert client.post(url, json={"answers": {"dong_y": "co", "dung_ho_so": "co"}}).status_code == 200
+    records = AuditRecord.select().count()
+    caplog.set_level(logging.DEBUG, logger="peewee")
+    caplog.clear()
+    assert client.post(url, json={"answers": {"niem_yet": "3", "thai_do": "4"}}).get_json()["saved"]["thai_do"] == "4"
+    sql = [" ".join(r.msg[0].split()) for r in caplog.records if r.name == "peewee" and isinstance(r.msg, tuple)]
+    caplog.set_level(logging.WARNING, logger="peewee")
+    postgres = app.config["DATABASE_URL"].startswith("postgres")
+
+    def kind(q):
+        verb = q.split(" ")[0]
+        if q.startswith("SELECT pg_advisory_xact_lock"):
+            return "chain lock"
+        table = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', q)
+        return f"{verb} {table.group(1)}" if table else q  # a SAVEPOINT, say
+
+    assert [kind(q) for q in sql] == [
+        "SELECT user",  # Flask-Login's loader
+        "SELECT interview",  # locked, its version's key joined
+        "UPDATE interview",
+        *(["chain lock"] if postgres else []),  # SQLite's BEGIN IMMEDIATE serialises the writers
+        "SELECT audit_record",  # the chain's head
+        *(["INSERT audit_record"] if postgres else []),  # SQLite's executemany is not in peewee's log
+    ], sql
+    assert 'JOIN "questionnaire_version"' in sql[1] and sql[1].endswith('FOR UPDATE OF "t1"') == postgres
+    assert AuditRecord.select().count() == records + 1
+    record = AuditRecord.select().order_by(AuditRecord.seq.desc()).first()
+    assert (record.action, record.model, record.object_id, record.actor) == (
+        "update",
+        "interview",
+        str(interview_id),
+        "dtv1",
+    )
+    assert set(json.loads(record.before)) == set(json.loads(record.after)) == {"answers", "saved_at"}
+    assert (
+        '"thai_do": "4"' in json.loads(record.after)["answers"]
+        and "thai_do" not in json.loads(record.before)["answers"]
+    )
 
 
 def test_another_enumerator_cannot_open_or_change_an_interview(

@@ -204,3 +204,92 @@ def test_bulk_inserted_rows_keep_their_dates_and_times_as_the_orm_writes_them(ap
     assert len({text for _code, text in texts}) == 1
     record = AuditRecord.select().where(AuditRecord.model == "unit", AuditRecord.object_id == str(pk)).get()
     assert json.loads(record.after)["created_at"] == "2026-10-01 08:00:00"
+
+
+@pytest.fixture
+def statements(caplog):
+    """The SQL peewee sends inside the block: `with statements() as sql:` (a list, filled as sent)."""
+    import contextlib
+    import logging
+
+    @contextlib.contextmanager
+    def capture():
+        sql = []
+        caplog.clear()
+        caplog.set_level(logging.DEBUG, logger="peewee")
+        try:
+            yield sql
+        finally:
+            caplog.set_level(logging.WARNING, logger="peewee")
+            sql += [" ".join(r.msg[0].split()) for r in caplog.records if isinstance(r.msg, tuple)]
+
+    return capture
+
+
+def last_change():
+    record = AuditRecord.select().order_by(AuditRecord.seq.desc()).first()
+    return record.action, json.loads(record.before), json.loads(record.after)
+
+
+def test_a_row_locked_in_its_transaction_is_saved_without_reading_it_again(app, unit, statements):
+    with db.atomic():
+        row = Unit.locked(unit.id)
+        row.name = "UBND xã B"
+        with statements() as sql:
+            row.save()
+    assert [q.split(" ")[0] for q in sql if '"unit"' in q] == ["UPDATE"]  # no second read
+    assert not [q for q in sql if "SAVEPOINT" in q]  # the caller's transaction: no savepoint of its own
+    assert last_change() == ("update", {"name": "UBND xã A"}, {"name": "UBND xã B"})
+    assert audit.verify()[0]
+
+
+def test_a_row_is_read_again_when_what_was_locked_may_no_longer_be_it(app, unit, statements):
+    with db.atomic():  # written through another object since it was locked: the trail says what it wrote
+        row = Unit.locked(unit.id)
+        other = Unit.get_by_id(unit.id)
+        other.name = "B"
+        other.save()
+        row.name = "C"
+        row.save()
+    assert last_change() == ("update", {"name": "B"}, {"name": "C"})
+
+    with db.atomic():  # locked in a savepoint that has ended (its lock may be gone)
+        with db.atomic():
+            row = Unit.locked(unit.id)
+        row.name = "D"
+        with statements() as sql:
+            row.save()
+    assert [q.split(" ")[0] for q in sql if '"unit"' in q] == ["SELECT", "UPDATE"]
+    assert last_change() == ("update", {"name": "C"}, {"name": "D"})
+
+    with db.atomic():  # locked by an earlier transaction, changed by another since
+        row = Unit.locked(unit.id)
+    fresh = Unit.get_by_id(unit.id)
+    fresh.name = "E"
+    fresh.save()
+    with db.atomic():
+        row.name = "F"
+        row.save()
+    assert last_change() == ("update", {"name": "E"}, {"name": "F"})
+
+    with db.atomic():  # locked, then a delete (which may cascade): read again
+        row = Unit.locked(unit.id)
+        Period.create(month="2026-09").delete_instance()
+        row.name = "G"
+        with statements() as sql:
+            row.save()
+    assert [q.split(" ")[0] for q in sql if '"unit"' in q] == ["SELECT", "UPDATE"]
+    assert audit.verify()[0]
+
+
+def test_a_failed_write_in_a_savepoint_of_the_caller_leaves_the_transaction_going(app):
+    from peewee import IntegrityError
+
+    with db.atomic():
+        Period.create(month="2026-10")
+        with pytest.raises(IntegrityError), db.atomic():
+            Period.create(month="2026-10")  # unique month: refused, rolled back to the savepoint
+        Period.create(month="2026-11")
+    assert [p.month for p in Period.select().order_by(Period.month)] == ["2026-10", "2026-11"]
+    assert [r.action for r in AuditRecord.select().where(AuditRecord.model == "period")] == ["create", "create"]
+    assert audit.verify()[0]
