@@ -1,6 +1,7 @@
 """Interviews: the AAPOR dispositions as data, call attempts, interviews with their answers (one
 complete per case, enforced by a unique column), and alerts raised by answers."""
 
+import contextlib
 import json
 
 from peewee import (
@@ -81,7 +82,7 @@ class Interview(AuditedModel):
 
     def save(self, *args, **kwargs):
         """Saved with its audit record; once complete, its answers are also written as rows (Answer)."""
-        with db.atomic():
+        with contextlib.nullcontext() if db.in_transaction() else db.atomic():  # no savepoint of its own
             result = super().save(*args, **kwargs)
             if result and self.status != InterviewStatus.IN_PROGRESS:
                 Answer.replace_for(self)
