@@ -30,6 +30,8 @@ KIND_LABELS = {
     JobKinds.SAMPLING_VERIFY: _l("Verification of a draw"),
     JobKinds.AUDIT_VERIFY: _l("Verification of the audit chain"),
     JobKinds.INTERVIEWS_IMPORT: _l("Import of answers"),
+    JobKinds.LINKS_ISSUE: _l("Issue of survey links"),
+    JobKinds.LINKS_LOCK: _l("Daily lock of survey links"),
 }
 SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
 
