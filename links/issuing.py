@@ -4,6 +4,8 @@ bulk with their audit records; e-mail and SMS links get an outbox message each (
 import collections
 import dataclasses
 
+from peewee import JOIN
+
 from models import (
     Case,
     Contact,
@@ -63,11 +65,11 @@ def _facts(period):
             SurveyLink.id.is_null(False),
             Interview.id.is_null(False),
         )
-        .join(Contact, on=(Contact.case == Case.id), join_type="LEFT OUTER")
+        .join(Contact, on=(Contact.case == Case.id), join_type=JOIN.LEFT_OUTER)
         .switch(Case)
-        .join(SurveyLink, on=(SurveyLink.case == Case.id), join_type="LEFT OUTER")
+        .join(SurveyLink, on=(SurveyLink.case == Case.id), join_type=JOIN.LEFT_OUTER)
         .switch(Case)
-        .join(Interview, on=(Interview.complete_case == Case.id), join_type="LEFT OUTER")
+        .join(Interview, on=(Interview.complete_case == Case.id), join_type=JOIN.LEFT_OUTER)
         .where((Case.returned_at >= start) & (Case.returned_at < end))
         .order_by(Case.id)
         .tuples()

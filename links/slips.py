@@ -7,6 +7,8 @@ import dataclasses
 import datetime
 import urllib.parse
 
+from peewee import fn
+
 from fieldwork.interviewing import version_for
 from models import (
     Case,
@@ -52,6 +54,7 @@ def counter_url(base_url, unit_code):
 
 
 def _waiting(period, unit):
+    """The unit's QR links issued and not printed, their case not answered through another channel."""
     return (
         SurveyLink.select(SurveyLink, Case.code, Procedure.name)
         .join(Case, on=(SurveyLink.case == Case.id))
@@ -61,6 +64,7 @@ def _waiting(period, unit):
             & (SurveyLink.channel == LinkChannels.QR)
             & (SurveyLink.status == LinkStatus.ISSUED)
             & (Case.unit == unit)
+            & ~fn.EXISTS(Interview.select(Interview.id).where(Interview.complete_case == Case.id))
         )
     )
 
@@ -70,10 +74,10 @@ def waiting(period, unit):
     return _waiting(period, unit).count()
 
 
-def print_sheet(period, unit, base_url, limit=SHEET_MAX):
-    """Print up to `limit` of the unit's waiting QR links: ([Slip], how many still wait after)."""
+def print_sheet(period, unit, base_url, limit=None):
+    """Print up to `limit` (SHEET_MAX) of the unit's waiting QR links: ([Slip], how many still wait)."""
     with db.atomic():
-        query = _waiting(period, unit).order_by(Procedure.name, Case.code, SurveyLink.id).limit(limit)
+        query = _waiting(period, unit).order_by(Procedure.name, Case.code, SurveyLink.id).limit(limit or SHEET_MAX)
         links = list(query.for_update() if is_postgres() else query)
         if not links:
             return [], 0

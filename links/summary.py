@@ -3,7 +3,7 @@ cases, and whether a form is published for self-administered answers."""
 
 from peewee import fn
 
-from models import Case, FormRule, LinkChannels, LinkStatus, Modes, QuestionnaireVersion, SurveyLink, Unit
+from models import Case, FormRule, Interview, LinkChannels, LinkStatus, Modes, QuestionnaireVersion, SurveyLink, Unit
 
 from . import rates
 
@@ -48,7 +48,8 @@ def self_forms():
 
 
 def qr_waiting(period):
-    """[(unit, count)] of the period's QR links issued and not printed yet, by unit code."""
+    """[(unit, count)] of the period's QR links issued and not printed yet (their case not answered
+    through another channel), by unit code."""
     count = fn.COUNT(SurveyLink.id)
     rows = (
         Unit.select(Unit, count.alias("waiting"))
@@ -58,6 +59,7 @@ def qr_waiting(period):
             (SurveyLink.period == period)
             & (SurveyLink.channel == LinkChannels.QR)
             & (SurveyLink.status == LinkStatus.ISSUED)
+            & ~fn.EXISTS(Interview.select(Interview.id).where(Interview.complete_case == Case.id))
         )
         .group_by(Unit.id)
         .order_by(Unit.code)
