@@ -29,6 +29,8 @@ from .home import HomeView
 from .imports import ImportView
 from .interview_imports import InterviewImportView
 from .jobs import JobView
+from .kiosks import KioskView
+from .links import LinksView
 from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .results import ResultsView
@@ -75,6 +77,8 @@ def init_app(app):
     admin.add_view(AlertView(name=_l("Alerts"), category=survey, endpoint="alerts"))
     admin.add_view(ReviewView(name=_l("Interviews to review"), category=survey, endpoint="review"))
     admin.add_view(InterviewImportView(name=_l("Import answers"), category=survey, endpoint="interview_imports"))
+    admin.add_view(LinksView(name=_l("Survey links"), category=survey, endpoint="links"))
+    admin.add_view(KioskView(name=_l("Kiosks"), category=survey, endpoint="kiosks"))
     admin.add_view(SampleView(SampleCase, name=_l("Drawn sample"), category=survey, endpoint="sample"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))
     admin.add_view(

@@ -25,6 +25,7 @@ def action_names():
         "export": _("Exported"),
         "login_failed": _("Failed sign-in"),
         "reveal_phone": _("Phone revealed"),
+        "print": _("Printed"),
     }
 
 
@@ -52,6 +53,9 @@ def object_names():
         "interview": _("Interview"),
         "alert": _("Alert"),
         "disposition": _("Call outcome"),
+        "survey_link": _("Survey link"),
+        "link_token": _("Survey link token"),
+        "kiosk": _("Kiosk"),
     }
 
 

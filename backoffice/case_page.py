@@ -13,6 +13,7 @@ from models import (
     Case,
     Period,
     SampleCase,
+    SurveyLink,
     User,
 )
 
@@ -20,6 +21,8 @@ from . import permissions
 from .audit import action_names, object_names
 from .base import SecureBaseView, _role
 from .cases import CHANNEL_LABELS
+from .links import channel_labels as link_channel_labels
+from .links import status_labels as link_status_labels
 from .sample import mode_labels, sample_status_labels, state_labels, state_of
 
 AUDIT_FILTERS = {"model": "flt0_2", "object_id": "flt1_4"}  # the audit list's filters (AuditView.column_filters)
@@ -117,4 +120,8 @@ class CasePageView(SecureBaseView):
             audit_actions=action_names(),
             audit_objects=object_names(),
             trail_url=trail_url,
+            link=SurveyLink.of_case(case.id),
+            link_channels=link_channel_labels(),
+            link_statuses=link_status_labels(),
+            can_print=permissions.can_write(_role(), "links") and case.returned_at is not None,
         )

@@ -22,6 +22,8 @@ VIEWS = {
     "review": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "interview_imports": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # answers from outside the app
     "alerts": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR, OFFICER}),
+    "links": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, {ADMIN, SUPERVISOR}),  # issuing and printing: writes
+    "kiosks": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
     "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
 }

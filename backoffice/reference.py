@@ -1,11 +1,12 @@
 """Back-office views of units, procedures, periods and users."""
 
-from flask import flash
+from flask import flash, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from peewee import JOIN
 from wtforms import PasswordField, SelectField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
@@ -13,7 +14,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from formatting import moment
 from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User, now
 
-from .base import LiveFilterEqual, SecureModelView, is_id
+from . import permissions
+from .base import LiveFilterEqual, SecureModelView, _role, is_id
 
 
 def _level_options():
@@ -22,8 +24,9 @@ def _level_options():
 
 class UnitView(SecureModelView):
     permission = "units"
-    column_list = ("code", "name", "level", "parent", "active")
+    column_list = ("code", "name", "level", "parent", "active", "counter_qr")
     column_labels = {
+        "counter_qr": _l("Counter QR code"),
         "code": _l("Code"),
         "name": _l("Name"),
         "level": _l("Level"),
@@ -49,6 +52,7 @@ class UnitView(SecureModelView):
         }
     }
     column_details_exclude_list = ()
+    column_formatters = {"counter_qr": lambda v, c, m, n: _poster_link(m)}
 
     def get_query(self):
         parent = Unit.alias()
@@ -65,6 +69,14 @@ class UnitView(SecureModelView):
             LiveFilterEqual(Unit.level, _l("Level"), options=_level_options),
             BooleanEqualFilter(Unit.active, _l("Active")),
         ]
+
+
+def _poster_link(unit):
+    """The printable poster of the unit's counter QR code (for those who may read the links page)."""
+    if not permissions.can_read(_role(), "links"):
+        return ""
+    href = url_for("links.poster", unit_id=unit.id)
+    return Markup('<a href="{}" target="_blank" data-testid="poster-link">{}</a>').format(href, _("Poster"))
 
 
 class ProcedureView(SecureModelView):

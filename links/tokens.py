@@ -8,9 +8,14 @@ TOKEN_BYTES = 16  # 128 bits
 PATH = "/s/"  # the public path a token follows: short enough for an SMS
 
 
+def new():
+    """A fresh random token (not stored: store its hash with the link it opens)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 def mint(link, purpose):
     """A new token for a link (its hash stored); the token itself is returned once and kept nowhere."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new()
     LinkToken.create(link=link, token_hash=token_hash(token), purpose=purpose)
     return token
 

@@ -230,6 +230,8 @@ def _requests(app, ids):
             args["fmt"] = "json"
         if "kiosk_id" in rule.arguments:
             args["kiosk_id"] = 999
+        if "unit_id" in rule.arguments:
+            args["unit_id"] = ids["units"]
         url = rule.build(args)[1]
         view = rule.endpoint.split(".")[0]
         if rule.endpoint.endswith(("edit_view", "details_view")):

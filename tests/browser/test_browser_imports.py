@@ -22,6 +22,8 @@ MENUS = {
         "review",
         "alerts",
         "assignments",
+        "links",
+        "kiosks",
         "enumerators",
         "coverage",
         "units",
@@ -42,6 +44,8 @@ MENUS = {
         "review",
         "alerts",
         "assignments",
+        "links",
+        "kiosks",
         "enumerators",
         "coverage",
         "units",
@@ -57,11 +61,12 @@ MENUS = {
         "sample",
         "questionnaires",
         "alerts",
+        "links",
         "units",
         "procedures",
         "results",
     },
-    "auditor": {"cases", "sampling", "sample", "audit", "security", "results"},
+    "auditor": {"cases", "sampling", "sample", "links", "audit", "security", "results"},
 }
 JOB_TIMEOUT = 30_000  # ms
 

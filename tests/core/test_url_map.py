@@ -107,6 +107,16 @@ EXPECTED = {
     "jobs.show": {**only(("admin", "supervisor")), "officer": 404, "auditor": 404},  # started by someone else
     "jobs.status": {**only(("admin", "supervisor")), "officer": 404, "auditor": 404},
     "audit.verify": only(("admin", "auditor"), ok=302),  # to the verification job's page
+    "links.index": only(CASE_READERS),
+    "links.issue": only(("admin", "supervisor"), ok=404),  # no period given
+    "links.print_slips": only(("admin", "supervisor"), ok=404),
+    "links.case_slip": only(("admin", "supervisor"), ok=302),  # no self-administered form: back to the case
+    "links.poster": only(CASE_READERS),
+    "links.poster_svg": only(CASE_READERS),
+    "links.poster_png": only(CASE_READERS),
+    "kiosks.index": only(("admin", "supervisor")),
+    "kiosks.create": only(("admin", "supervisor"), ok=302),  # no form: back with a message
+    "kiosks.revoke": only(("admin", "supervisor"), ok=404),  # no such kiosk
 }
 for prefix, spec in {
     "cases": model_view(CASE_READERS, NOBODY, details=False, export=True),
