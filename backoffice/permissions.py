@@ -24,6 +24,7 @@ VIEWS = {
     "alerts": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR, OFFICER}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
     "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
+    "dashboards": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, set()),  # the results' readers; figures only
 }
 
 

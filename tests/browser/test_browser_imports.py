@@ -31,6 +31,7 @@ MENUS = {
         "security",
         "jobs",
         "results",
+        "dashboards",
     },
     "supervisor": {
         "cases",
@@ -48,6 +49,7 @@ MENUS = {
         "procedures",
         "jobs",
         "results",
+        "dashboards",
     },
     "officer": {
         "cases",
@@ -60,8 +62,9 @@ MENUS = {
         "units",
         "procedures",
         "results",
+        "dashboards",
     },
-    "auditor": {"cases", "sampling", "sample", "audit", "security", "results"},
+    "auditor": {"cases", "sampling", "sample", "audit", "security", "results", "dashboards"},
 }
 JOB_TIMEOUT = 30_000  # ms
 
