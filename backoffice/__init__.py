@@ -25,6 +25,7 @@ from .alerts import AlertView
 from .audit import AuditView
 from .case_page import CasePageView
 from .cases import CaseView
+from .dashboard import DashboardView
 from .home import HomeView
 from .imports import ImportView
 from .interview_imports import InterviewImportView
@@ -89,6 +90,7 @@ def init_app(app):
     )
     figures = _l("Results")
     admin.add_view(ResultsView(name=_l("Monthly results"), category=figures, endpoint="results"))
+    admin.add_view(DashboardView(name=_l("Dashboards"), category=figures, endpoint="dashboards"))
     admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
     lists = _l("Lists")
     admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))

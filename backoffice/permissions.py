@@ -26,6 +26,7 @@ VIEWS = {
     "kiosks": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
     "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
+    "dashboards": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, set()),  # the results' readers; figures only
 }
 
 

@@ -1,10 +1,10 @@
 """Pages for anyone, signed in or not: the front door, the respondent's survey (a one-time link, the
-counter's survey website, the kiosk) and, later, the public results."""
+counter's survey website, the kiosk) and the public results page."""
 
-from . import home, kiosk, survey
+from . import home, kiosk, results, survey
 from .blueprint import bp
 
-__all__ = ["bp", "home", "init_app", "kiosk", "survey"]
+__all__ = ["bp", "home", "init_app", "kiosk", "results", "survey"]
 
 
 def init_app(app):

@@ -33,6 +33,7 @@ MENUS = {
         "security",
         "jobs",
         "results",
+        "dashboards",
     },
     "supervisor": {
         "cases",
@@ -52,6 +53,7 @@ MENUS = {
         "procedures",
         "jobs",
         "results",
+        "dashboards",
     },
     "officer": {
         "cases",
@@ -65,8 +67,9 @@ MENUS = {
         "units",
         "procedures",
         "results",
+        "dashboards",
     },
-    "auditor": {"cases", "sampling", "sample", "links", "audit", "security", "results"},
+    "auditor": {"cases", "sampling", "sample", "links", "audit", "security", "results", "dashboards"},
 }
 JOB_TIMEOUT = 30_000  # ms
 

@@ -14,6 +14,7 @@ ALLOWED = {
     "exports": set(),  # tables written as CSV or XLSX, row by row
     "mail": set(),  # e-mail through SMTP
     "ratelimits": set(),  # the public pages' rate limits (Flask-Limiter)
+    "charts": set(),  # SVG charts drawn on the server
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
     "importing": {"models", "jobs", "formatting"},
@@ -34,6 +35,8 @@ ALLOWED = {
         "sampling",
         "questionnaires",
         "links",
+        "results",
+        "charts",
     },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
     "public": {
@@ -47,6 +50,8 @@ ALLOWED = {
         "questionnaires",
         "links",
         "ratelimits",
+        "results",
+        "charts",
     },
     # the host wires everything
     "core": {
@@ -63,6 +68,7 @@ ALLOWED = {
         "links",
         "ratelimits",
         "results",
+        "charts",
         "demo",
         "backoffice",
         "interviewer",

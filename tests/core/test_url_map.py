@@ -44,9 +44,18 @@ RESPONDENT_PAGES = {
     "public.kiosk_reset": 403,
 }
 
+# The public results pages are the same for everyone, signed in or not: nothing is published in the
+# sample data, so the latest results say so and a month's page and its open data are not found.
+PUBLIC_PAGES = {
+    "public.results": 200,
+    "public.results_period": 404,
+    "public.results_data": 404,
+}
+
 # endpoint -> {role: expected status}; "anonymous" is checked separately
 EXPECTED = {
     **{endpoint: dict.fromkeys(ROLES, status) for endpoint, status in RESPONDENT_PAGES.items()},
+    **{endpoint: dict.fromkeys(ROLES, status) for endpoint, status in PUBLIC_PAGES.items()},
     "public.index": dict.fromkeys(ROLES, 302),
     "admin.index": {**dict.fromkeys(ROLES, 200), "enumerator": 302},
     "auth.login": dict.fromkeys(ROLES, 302),
@@ -96,6 +105,8 @@ EXPECTED = {
     "results.compile": only(WRITE_REF, ok=404),  # no period given
     "results.publish": only(WRITE_REF, ok=404),  # no such version
     "results.download": only(CASE_READERS, ok=404),
+    "dashboards.index": only(CASE_READERS),
+    "dashboards.progress": only(CASE_READERS),  # the sample period: no allocation, an empty list
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
@@ -169,6 +180,8 @@ def test_anonymous_users_are_sent_to_the_login_page(app, endpoint_requests, auth
             assert response.status_code == 302
         elif endpoint in RESPONDENT_PAGES:
             assert response.status_code == RESPONDENT_PAGES[endpoint], url
+        elif endpoint in PUBLIC_PAGES:
+            assert response.status_code == PUBLIC_PAGES[endpoint], url
         else:
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/login?next="), url

@@ -1,0 +1,123 @@
+"""The public results page (`/ket-qua`): the published months only, units ranked within each level
+with their base, index, interval and grade, a trend per unit, and the open data (CSV, JSON) of the
+published figures. No sign-in; nothing about any person; the same page for everyone."""
+
+import json
+
+from flask import Response, abort, make_response, render_template
+from flask_babel import gettext as _
+
+import charts
+from exports import csv_chunks
+from models import Elements, Grades, UnitLevel
+from ratelimits import limiter
+from results import public_view, reading
+
+from .blueprint import bp
+
+LIMIT = "120/minute"
+MAX_AGE = 60  # seconds a browser or proxy may keep a page: a publication shows within a minute
+TREND_MONTHS = 24
+
+
+def grade_labels():
+    """The grades as seed 004 names them."""
+    return {
+        Grades.EXCELLENT: _("Excellent"),
+        Grades.GOOD: _("Good"),
+        Grades.FAIR: _("Fair"),
+        Grades.AVERAGE: _("Average"),
+        Grades.WEAK: _("Weak"),
+    }
+
+
+def element_labels():
+    return {
+        Elements.ACCESS: _("Access to the service"),
+        Elements.PROCEDURE: _("Administrative procedures"),
+        Elements.CIVIL_SERVANTS: _("Civil servants"),
+        Elements.RESULT: _("Results of the service"),
+        Elements.FEEDBACK: _("Handling of feedback"),
+        Elements.LEGAL_DOCUMENTS: _("Legal documents"),
+    }
+
+
+def _cached(response):
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    return response
+
+
+def _published(month=None):
+    """(versions published, oldest month first; the one of `month`, else the latest): 404 for a month
+    with nothing published."""
+    versions = reading.per_period(published_only=True)
+    if month is None:
+        return versions, (versions[-1] if versions else None)
+    shown = next((v for v in versions if v.month == month), None)
+    if shown is None:
+        abort(404)
+    return versions, shown
+
+
+def _page(versions, shown):
+    if shown is None:
+        return _cached(make_response(render_template("public/results.html", shown=None, versions=[])))
+    summary = reading.summary(shown)
+    recent = [v for v in versions if v.month <= shown.month][-TREND_MONTHS:]
+    months = [v.month for v in recent]
+    trend = public_view.trends([reading.summary(v) for v in recent])
+    levels = list(UnitLevel.select().order_by(UnitLevel.sort_order, UnitLevel.code))
+    level_names = {level.code: level.name for level in levels}
+    groups = public_view.by_level(summary, [level.code for level in levels])
+    sparks = {
+        code: charts.sparkline(values, _("Overall index, %(first)s to %(last)s", first=months[0], last=months[-1]))
+        for code, values in trend.items()
+    }
+    body = render_template(
+        "public/results.html",
+        shown=shown,
+        versions=list(reversed(versions)),
+        province=public_view.figure(summary["province"], public_view.minimum(summary)),
+        groups=groups,
+        level_names=level_names,
+        sparks=sparks,
+        months=months,
+        minimum=public_view.minimum(summary),
+        grades=grade_labels(),
+        elements=element_labels(),
+        element_codes=Elements.ALL,
+    )
+    return _cached(make_response(body))
+
+
+@bp.route("/ket-qua", endpoint="results")
+@limiter.limit(LIMIT)
+def results_latest():
+    """The latest published month (or a page saying nothing is published yet)."""
+    return _page(*_published())
+
+
+@bp.route("/ket-qua/<month>", endpoint="results_period")
+@limiter.limit(LIMIT)
+def results_period(month):
+    return _page(*_published(month))
+
+
+@bp.route("/ket-qua/<month>/data.<fmt>", endpoint="results_data")
+@limiter.limit(LIMIT)
+def results_data(month, fmt):
+    """The open data of a published month: JSON, or CSV (one row per unit)."""
+    if fmt not in ("json", "csv"):
+        abort(404)
+    _versions, shown = _published(month)
+    summary = reading.summary(shown)
+    name = f"sipas-ket-qua-{shown.month}"
+    if fmt == "json":
+        body = json.dumps(public_view.open_data(summary, shown), ensure_ascii=False, indent=1)
+        mimetype = "application/json"
+    else:
+        headers, rows = public_view.open_table(summary)
+        body, mimetype = b"".join(csv_chunks(headers, iter(rows))), "text/csv"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return _cached(response)
