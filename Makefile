@@ -47,6 +47,7 @@ bench: install
 	$(PY) bench/sampling.py $(BENCH_N)
 	$(PY) bench/backoffice_pages.py $(BENCH_N)
 	$(PY) bench/interviewer_load.py
+	$(PY) bench/public_survey_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
