@@ -1,9 +1,10 @@
-"""The app as `gunicorn run:app` serves it, plus one bare endpoint, for bench/interviewer_load.py.
+"""The app as `gunicorn run:app` serves it, plus one bare endpoint, for bench/interviewer_load.py and
+bench/public_survey_load.py.
 
 `POST /bench/insert` inserts one row into `bench_ping` (a table the bench makes in its scratch
 database) in a transaction and answers its id as JSON: the same app, request hooks, session and CSRF
 check (the client sends `X-CSRFToken` as it does for the answer save) and the same connection per
-request as every page, and no view logic. Served with `gunicorn --chdir bench 'interviewer_app:build()'`
+request as every page, and no view logic. Served with `PYTHONPATH=.:bench gunicorn 'interviewer_app:build()'`
 (DATABASE_URL set to the scratch database); importing this module creates no app.
 """
 

@@ -36,23 +36,11 @@ cProfile and prints the SQL of one save and the top functions, with the bare ins
 
 import argparse
 import collections
-import cProfile
 import datetime
-import html.parser
-import http.client
-import http.cookies
-import io
 import json
-import logging
 import math
 import os
-import pstats
-import resource
 import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -62,14 +50,28 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from loadkit import (  # noqa: E402
+    KEYS,
+    PAGE_LIMIT_KB,
+    HttpClient,
+    Recorder,
+    Unexpected,
+    Waits,
+    free_port,
+    parse,
+    profile_steps,
+    run_clients,
+    start_server,
+    stats,
+    stop_server,
+    worker_trouble,
+)
 from scratch import PG_URL, pg_admin, pg_available, pg_connect, scratch_url  # noqa: E402
 
 PG_NAME = "sipas_bench_interviewer"
-KEYS = {"SECRET_KEY": "bench-secret-key-" + "s" * 40, "PII_KEY": "bench-pii-key-" + "p" * 40}
 PASSWORD = "bench-enumerator-2026"
 NO_ANSWER = "3.13"
 FORM_ID = "sipas_truc_tiep"
-PAGE_LIMIT_KB = 100
 # A complete set of answers for the shipped in-person form (tests/factories.py's COMPLETE_ANSWERS)
 COMPLETE_ANSWERS = {
     "dong_y": "co",
@@ -180,155 +182,30 @@ def build(app, folder, args):
     return pools
 
 
-# --- the server -------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(url, folder, port, workers):
-    env = dict(os.environ, DATABASE_URL=url, SIPAS_ENV="production", SIPAS_INSTANCE=os.path.join(folder, "instance"))
-    env.update(KEYS)
-    env.pop("REDIS_URL", None)
-    log = open(os.path.join(folder, "gunicorn.log"), "wb")
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "120",
-        "--access-logfile",
-        os.path.join(folder, "access.log"),
-        "--chdir",
-        os.path.join(ROOT, "bench"),
-        "interviewer_app:build()",
-    ]
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn stopped:\n" + open(log.name, encoding="utf-8", errors="replace").read())
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/login")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return server, log.name
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 # --- the clients ------------------------------------------------------------------------------
 
 
-class Links(html.parser.HTMLParser):
-    """Stylesheets, scripts, icons and images a page loads, and its first csrf_token."""
-
-    def __init__(self):
-        super().__init__()
-        self.assets, self.csrf = [], None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if (
-            tag == "link"
-            and a.get("href")
-            and ({"stylesheet", "icon", "preload", "modulepreload"} & set((a.get("rel") or "").split()))
-        ):
-            self.assets.append(a["href"])
-        elif tag in ("script", "img") and a.get("src"):
-            self.assets.append(a["src"])
-        elif tag == "input" and a.get("name") == "csrf_token" and self.csrf is None:
-            self.csrf = a.get("value")
-
-
-def parse(body):
-    links = Links()
-    links.feed(body.decode("utf-8", "replace"))
-    return links
-
-
-class Unexpected(Exception):
-    pass
-
-
-class Client:
-    """One enumerator: a cookie jar and a new connection per request (as a sync worker wants)."""
+class Client(HttpClient):
+    """One enumerator: signs in, then works through its open phone assignments."""
 
     def __init__(self, port, username, pool, record):
-        self.port, self.username, self.pool, self.record = port, username, pool, record
-        self.cookies = {}
-        self.csrf = None
+        super().__init__(port, username, record)
+        self.username, self.pool = username, pool
         self.next = 0  # index in pool of the next assignment to interview
         self.submitted, self.started = [], []
         self.save_interview = None
 
-    def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        h = {"User-Agent": "sipas-bench/1", "Accept": "*/*"}
-        if self.cookies:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        h.update(headers or {})
-        try:
-            conn.request(method, path, body, h)
-            resp = conn.getresponse()
-            data = resp.read()
-        finally:
-            conn.close()
-        for value in resp.msg.get_all("Set-Cookie") or []:
-            jar = http.cookies.SimpleCookie()
-            jar.load(value)
-            for key, morsel in jar.items():
-                if morsel.value and morsel["max-age"] != "0":
-                    self.cookies[key] = morsel.value
-                else:
-                    self.cookies.pop(key, None)
-        return resp.status, resp.msg, data
-
-    def timed(self, phase, step, method, path, expect, body=None, headers=None):
-        """A request whose time and status are recorded; returns (status, headers, body) or raises Unexpected."""
-        started = time.perf_counter()
-        try:
-            status, msg, data = self.request(method, path, body, headers)
-        except OSError as exc:
-            self.record(phase, step, started, time.perf_counter(), f"{type(exc).__name__}")
-            raise Unexpected(f"{step}: {exc!r}") from exc
-        ended = time.perf_counter()
-        ok = status == expect
-        if ok and step == "save":  # no errors, and every answer sent kept as sent (not dropped by a skip rule)
-            reply = json.loads(data)
-            sent = json.loads(body)["answers"]
-            kept = reply.get("saved", {})
-            dropped = {k: (v, kept.get(k)) for k, v in sent.items() if k not in kept or str(kept[k]) != str(v)}
-            ok = not reply.get("errors") and not dropped
-            data = data if ok else f"errors {reply.get('errors')}, not kept as sent (sent, kept): {dropped}".encode()
-        self.record(phase, step, started, ended, None if ok else f"{status}")
-        if not ok:
-            raise Unexpected(f"{step} {method} {path}: {status} {data[:300]!r}")
-        return status, msg, data
-
-    def form(self, fields):
-        return urllib.parse.urlencode({**fields, "csrf_token": self.csrf}), {
-            "Content-Type": "application/x-www-form-urlencoded"
-        }
+    def check(self, step, body, status, data):
+        if step != "save":
+            return None
+        # no errors, and every answer sent kept as sent (not dropped by a skip rule)
+        reply = json.loads(data)
+        sent = json.loads(body)["answers"]
+        kept = reply.get("saved", {})
+        dropped = {k: (v, kept.get(k)) for k, v in sent.items() if k not in kept or str(kept[k]) != str(v)}
+        if reply.get("errors") or dropped:
+            return f"errors {reply.get('errors')}, not kept as sent (sent, kept): {dropped}"
+        return None
 
     def sign_in(self):
         _s, _m, page = self.request("GET", "/login")
@@ -375,11 +252,8 @@ class Client:
         )
 
     # phases: each loops until the deadline
-    def bare(self, phase, deadline):
-        headers = {"X-CSRFToken": self.csrf, "Content-Length": "0"}
-        while time.perf_counter() < deadline:
-            self.timed(phase, "bare insert", "POST", "/bench/insert", 200, b"", headers)
 
+    # phases: each loops until the deadline
     def saves(self, phase, deadline):
         i = 0
         while time.perf_counter() < deadline:
@@ -414,139 +288,19 @@ class Client:
             self.submit(interview_id, phase)
 
 
-class Recorder:
-    def __init__(self):
-        self.rows = []  # (phase, step, started, ended, error or None)
-        self.lock = threading.Lock()
-        self.messages = []
-
-    def __call__(self, phase, step, started, ended, error):
-        with self.lock:
-            self.rows.append((phase, step, started, ended, error))
-
-
-class Waits:
-    """What the app's database sessions are doing, sampled every 0.1 s from pg_stat_activity: per phase,
-    the mean number of active sessions, and of those waiting, by wait event (e.g. Lock/advisory, the
-    audit chain's lock)."""
-
-    def __init__(self, url):
-        self.url, self.phase, self.samples = url, None, collections.defaultdict(collections.Counter)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def run(self):
-        conn = pg_connect(self.url)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            while not self.stopping.wait(0.1):
-                phase = self.phase
-                if phase is None:
-                    continue
-                cur.execute(
-                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                )
-                counts = self.samples[phase]
-                counts["samples"] += 1
-                for state, kind, event in cur.fetchall():
-                    if state == "idle in transaction":  # between statements, the app's Python at work
-                        counts["in transaction"] += 1
-                    if state == "active":
-                        counts["active"] += 1
-                        if kind and kind != "Client":
-                            counts[f"{kind}/{event}"] += 1
-        conn.close()
-
-    def lines(self):
-        for phase, counts in self.samples.items():
-            n = counts["samples"] or 1
-            waits = sorted(((k, v) for k, v in counts.items() if "/" in k), key=lambda kv: -kv[1])[:4]
-            described = ", ".join(f"{k} {v / n:.2f}" for k, v in waits) or "none"
-            yield (
-                f"  {phase:<6} sessions running a statement {counts['active'] / n:.2f} on average, idle inside a "
-                f"transaction {counts['in transaction'] / n:.2f}; waiting (of those running): {described}"
-            )
-
-
-def run_clients(clients, phases, seconds, args, recorder, waits=None):
-    """Run the phases, all clients together, each for `seconds`; returns {phase: (start, deadline, cpu, load)}."""
-    ready = threading.Barrier(len(clients) + 1)
-    go = threading.Barrier(len(clients) + 1)
-    windows = {}
-    current = {}
-
-    def work(client):
-        for phase, action in phases:
-            ready.wait()
-            go.wait()
-            try:
-                action(client, phase, current["deadline"])
-            except Unexpected as exc:
-                with recorder.lock:
-                    recorder.messages.append(f"{client.username} {phase}: {exc}")
-            except Exception as exc:  # noqa: BLE001 — reported, never hidden
-                with recorder.lock:
-                    recorder.messages.append(f"{client.username} {phase}: {exc!r}")
-
-    threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
-    for t in threads:
-        t.start()
-    for phase, _action in phases:
-        ready.wait()
-        load = os.getloadavg()[0]
-        cpu = resource.getrusage(resource.RUSAGE_SELF)
-        start = time.perf_counter()
-        current["deadline"] = start + seconds
-        if waits:
-            waits.phase = phase
-        go.wait()
-        time.sleep(seconds)
-        if waits:
-            waits.phase = None
-        used = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
-        windows[phase] = (start, current["deadline"], cpu, load)
-        print(f"  phase {phase}: done (load average {load:.1f} at its start)", flush=True)
-    for t in threads:
-        t.join()
-    return windows
-
-
 # --- figures ----------------------------------------------------------------------------------
-
-
-def stats(rows, start, deadline):
-    """(count completed in time, rps, median ms, p95 ms, errors) of one step's rows."""
-    done = [r for r in rows if r[3] <= deadline]
-    latencies = sorted((r[3] - r[2]) * 1000 for r in rows)
-    errors = sum(1 for r in rows if r[4])
-    if not latencies:
-        return 0, 0.0, float("nan"), float("nan"), errors
-    p95 = statistics.quantiles(latencies, n=20, method="inclusive")[18] if len(latencies) > 1 else latencies[0]
-    return len(done), len(done) / (deadline - start), statistics.median(latencies), p95, errors
 
 
 def page_bytes(client):
     """{page: (html bytes, asset bytes, [assets])} on first load: the list, an assignment, an interview."""
-    out = {}
-    a = client.pool[0]
-    interview_id = client.save_interview
-    for name, path in (
-        ("/interviewer/", "/interviewer/"),
-        ("/interviewer/a/<id>", f"/interviewer/a/{a}"),
-        ("/interviewer/i/<id>", f"/interviewer/i/{interview_id}"),
-    ):
-        status, _m, body = client.request("GET", path)
-        assert status == 200, (path, status)
-        assets, total = [], 0
-        for href in dict.fromkeys(parse(body).assets):
-            target = urllib.parse.urljoin(path, href)
-            s, _m, data = client.request("GET", target)
-            assets.append((href, len(data), s))
-            total += len(data)
-        out[name] = (len(body), total, assets)
-    return out
+    return {
+        name: client.page_bytes(path)
+        for name, path in (
+            ("/interviewer/", "/interviewer/"),
+            ("/interviewer/a/<id>", f"/interviewer/a/{client.pool[0]}"),
+            ("/interviewer/i/<id>", f"/interviewer/i/{client.save_interview}"),
+        )
+    }
 
 
 def check_database(url, clients, recorder):
@@ -607,16 +361,6 @@ def check_database(url, clients, recorder):
 # --- profile of one save, in-process ----------------------------------------------------------
 
 
-class _Queries(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.sql = []
-
-    def emit(self, record):
-        if isinstance(record.msg, tuple):
-            self.sql.append(record.msg[0])
-
-
 def profile(url, folder, username, assignment_id, count):
     from interviewer_app import add_bare_route
 
@@ -646,35 +390,7 @@ def profile(url, folder, username, assignment_id, count):
     def bare(_i):
         assert client.post("/bench/insert", headers=headers).status_code == 200
 
-    logger = logging.getLogger("peewee")
-    for label, func in (("save", save), ("bare insert", bare)):
-        for i in range(5):  # warm
-            func(i)
-        handler = _Queries()
-        logger.addHandler(handler)
-        level, propagate = logger.level, logger.propagate
-        logger.setLevel(logging.DEBUG)
-        logger.propagate = False
-        func(count + 1)
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
-        print(f"\n[profile] SQL of one {label} request ({len(handler.sql)} statements):")
-        for sql in handler.sql:
-            print("   ", sql[:160])
-        started = time.perf_counter()
-        for i in range(count):
-            func(i)
-        wall = (time.perf_counter() - started) / count
-        print(f"[profile] {label}: {wall * 1000:.2f} ms a request in-process, one at a time ({count} requests)")
-        profiler = cProfile.Profile()
-        profiler.runcall(lambda f=func: [f(i) for i in range(count)])
-        path = os.path.join(folder, f"{label.replace(' ', '_')}.prof")
-        profiler.dump_stats(path)
-        out = io.StringIO()
-        pstats.Stats(path, stream=out).sort_stats("cumulative").print_stats(25)
-        pstats.Stats(path, stream=out).sort_stats("tottime").print_stats(15)
-        print(out.getvalue())
+    profile_steps(folder, (("save", save), ("bare insert", bare)), count)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -744,10 +460,10 @@ def main():
         ]
         waits = Waits(url)
         waits.thread.start()
-        windows = run_clients(clients, phases, args.seconds, args, recorder, waits)
+        windows = run_clients(clients, phases, args.seconds, recorder, waits)
         waits.stopping.set()
         # the save phase's interviews submitted too (not timed): every interview ends accounted for
-        run_clients(clients, [("close", submit_saved)], 0, args, recorder)
+        run_clients(clients, [("close", submit_saved)], 0, recorder)
         stop_server(server)
         server = None
 
@@ -807,10 +523,9 @@ def main():
             + ", ".join(f"{k} {v}" for k, v in db_figures.items())
             + ("; " + "; ".join(problems) if problems else "; every submit is one complete, no case has two")
         )
-        with open(log_path, encoding="utf-8", errors="replace") as f:
-            worker_trouble = [line.strip() for line in f if "WORKER TIMEOUT" in line or "Traceback" in line]
-        if worker_trouble:
-            print("  gunicorn:", *worker_trouble[:5], sep="\n    ")
+        trouble = worker_trouble(log_path)
+        if trouble:
+            print("  gunicorn:", *trouble[:5], sep="\n    ")
 
         ratio = save_rps / bare_rps if bare_rps else 0.0
         met = ratio >= 0.5 and errors == 0 and not problems and max_kb <= PAGE_LIMIT_KB

@@ -4,6 +4,7 @@ once (the case's one complete, held by the database), declined (a refusal), lock
 
 import datetime
 import json
+import weakref
 
 from peewee import IntegrityError
 
@@ -19,6 +20,8 @@ from models import (
     LinkStatus,
     Modes,
     Period,
+    QuestionnaireStatus,
+    QuestionnaireVersion,
     SurveyLink,
     db,
     now,
@@ -81,8 +84,13 @@ def response_of(link, resume=ANY):
     """The link's response being answered, resumed, or a new one with the form its dossier gets.
     `resume` is ANY for the holder of the link's token; at the counter, where anyone with the receipt
     could type its code, only the response this browser started (its id) is resumed, never another's."""
+    return response_for(link.id, resume)[1]
+
+
+def response_for(link_id, resume=ANY):
+    """(the link, read locked, and its response) as `response_of`, from the link's id."""
     with db.atomic():
-        link = SurveyLink.locked(link.id)
+        link = _locked_link(link_id)
         if not is_open(link):
             raise LinkRefused("closed")
         wanted = link.interview_id if resume == ANY else resume
@@ -92,7 +100,7 @@ def response_of(link, resume=ANY):
             and interview.case_id == link.case_id
             and interview.status == InterviewStatus.IN_PROGRESS
         ):
-            return interview
+            return link, interview
         case = Case.get_by_id(link.case_id)
         version = version_for(case, Modes.SELF)
         if version is None:
@@ -106,7 +114,29 @@ def response_of(link, resume=ANY):
         link.interview = interview
         link.opened_at = link.opened_at or now()
         link.save()
-        return interview
+        return link, interview
+
+
+def _locked_link(link_id):
+    try:
+        return SurveyLink.locked(link_id)
+    except SurveyLink.DoesNotExist:
+        return None
+
+
+_VERSIONS = weakref.WeakKeyDictionary()  # {database: {version id: a published version}}
+
+
+def version_of(interview):
+    """The questionnaire version of a response. A published (or retired) version's title and form
+    never change: each is read once a process and database, not on every page."""
+    known = _VERSIONS.setdefault(db.obj, {})
+    version = known.get(interview.version_id)
+    if version is None:
+        version = QuestionnaireVersion.get_by_id(interview.version_id)
+        if version.status != QuestionnaireStatus.DRAFT:
+            known[version.id] = version
+    return version
 
 
 def _own(link_id, interview_id):
@@ -126,7 +156,7 @@ def save(link_id, interview_id, raw, required=()):
     `required` (the page's) must be answered when asked."""
     with db.atomic():
         _link, interview = _own(link_id, interview_id)
-        definition = interview.version.definition_dict()
+        definition = version_of(interview).definition_dict()
         merged_answers = {**interview.answers_dict(), **{k: v for k, v in raw.items() if isinstance(k, str)}}
         checked = validation.check(definition, merged_answers)
         errors = dict(checked.errors)
@@ -146,7 +176,7 @@ def submit(link_id, interview_id):
     A second submission is refused as closed."""
     with db.atomic():
         link, interview = _own(link_id, interview_id)
-        definition = interview.version.definition_dict()
+        definition = version_of(interview).definition_dict()
         checked = validation.check(definition, interview.answers_dict(), complete=True)
         if checked.errors:
             raise LinkRefused("invalid", checked.errors)

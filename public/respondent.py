@@ -7,7 +7,7 @@ from flask import get_flashed_messages, make_response, redirect, render_template
 from flask_babel import get_locale
 
 from links import LinkRefused, pages, service
-from models import Case, SurveyLink, audit
+from models import Case, audit
 from questionnaires import render
 from questionnaires.xlsform import GROUP, SELECT_MULTIPLE, SELECT_ONE, walk
 
@@ -28,10 +28,10 @@ def begin(link, kiosk_id=None, holder=True):
 def response():
     """The response this browser answers (LinkRefused when the link cannot be answered)."""
     data = state()
-    link = current_link()
-    if link is None:
+    link_id = data.get("link")
+    if not isinstance(link_id, int):
         raise LinkRefused("closed")
-    interview = service.response_of(link, service.ANY if data.get("holder") else data.get("interview"))
+    link, interview = service.response_for(link_id, service.ANY if data.get("holder") else data.get("interview"))
     if data.get("interview") != interview.id:
         session[SESSION_KEY] = {**data, "interview": interview.id}
     return link, interview
@@ -43,15 +43,6 @@ def end():
 
 def state():
     return session.get(SESSION_KEY) or {}
-
-
-def current_link():
-    """The link this browser answers, if it may still be answered."""
-    link_id = state().get("link")
-    if not isinstance(link_id, int):
-        return None
-    link = SurveyLink.get_or_none(SurveyLink.id == link_id)
-    return link if service.is_open(link) else None
 
 
 def acting():
@@ -130,7 +121,7 @@ def declines(definition, split, answers):
 
 
 def render_page(link, interview, index, errors=None, status=200, kiosk=None):
-    definition = interview.version.definition_dict()
+    definition = service.version_of(interview).definition_dict()
     split, closing = pages.split(definition)
     answers = interview.answers_dict()
     index = max(0, min(index, len(split) - 1))
@@ -144,7 +135,7 @@ def render_page(link, interview, index, errors=None, status=200, kiosk=None):
         render_template(
             "public/survey.html",
             case=case,
-            title=interview.version.title,
+            title=service.version_of(interview).title,
             items=[by_name[item["name"]] for item in page],
             answers=answers,
             earlier=earlier,
@@ -166,7 +157,7 @@ def render_page(link, interview, index, errors=None, status=200, kiosk=None):
 def done_page(interview, declined=False, kiosk=None):
     closing = []
     if interview is not None and not declined:
-        definition = interview.version.definition_dict()
+        definition = service.version_of(interview).definition_dict()
         _split, notes = pages.split(definition)
         _case, facts = _facts(interview.case_id)
         language = str(get_locale())
@@ -182,7 +173,7 @@ def show(endpoint, kiosk=None):
             link, interview = response()
     except LinkRefused:
         return closed_page()
-    definition = interview.version.definition_dict()
+    definition = service.version_of(interview).definition_dict()
     split, _closing = pages.split(definition)
     answers = interview.answers_dict()
     wanted = request.args.get("p", type=int)
@@ -204,7 +195,7 @@ def post(endpoint, kiosk=None):
             if action == DECLINE:
                 service.decline(link.id)
                 return done_page(interview, declined=True, kiosk=kiosk)
-            definition = interview.version.definition_dict()
+            definition = service.version_of(interview).definition_dict()
             split, _closing = pages.split(definition)
             if index is None or not 0 <= index < len(split):
                 return redirect(url_for(endpoint))
