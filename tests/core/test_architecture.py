@@ -20,7 +20,7 @@ ALLOWED = {
     "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
-    "links": {"models", "jobs", "formatting", "mail", "questionnaires", "fieldwork"},
+    "links": {"models", "jobs", "formatting", "mail", "exports", "questionnaires", "fieldwork"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires", "links"},
     # user interfaces: any domain, never another interface, the host or the demo loader
     "backoffice": {
