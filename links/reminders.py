@@ -4,6 +4,8 @@ twice (the link's reminded_at). The sender checks the link again before it goes.
 
 import datetime
 
+from peewee import JOIN
+
 from models import (
     Interview,
     LinkChannels,
@@ -30,7 +32,7 @@ def due(period, at):
         return []
     return list(
         SurveyLink.select(SurveyLink.id, SurveyLink.channel, SurveyLink.reminded_at)
-        .join(Interview, on=(Interview.complete_case == SurveyLink.case), join_type="LEFT OUTER")
+        .join(Interview, on=(Interview.complete_case == SurveyLink.case), join_type=JOIN.LEFT_OUTER)
         .where(
             (SurveyLink.period == period.id)
             & (SurveyLink.status == LinkStatus.SENT)
