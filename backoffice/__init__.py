@@ -29,6 +29,7 @@ from .home import HomeView
 from .imports import ImportView
 from .interview_imports import InterviewImportView
 from .jobs import JobView
+from .outbox import OutboxView
 from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .review import ReviewView
@@ -73,6 +74,7 @@ def init_app(app):
     admin.add_view(QuestionnaireView(name=_l("Questionnaires"), category=survey, endpoint="questionnaires"))
     admin.add_view(AlertView(name=_l("Alerts"), category=survey, endpoint="alerts"))
     admin.add_view(ReviewView(name=_l("Interviews to review"), category=survey, endpoint="review"))
+    admin.add_view(OutboxView(name=_l("Outbox"), category=survey, endpoint="outbox"))
     admin.add_view(InterviewImportView(name=_l("Import answers"), category=survey, endpoint="interview_imports"))
     admin.add_view(SampleView(SampleCase, name=_l("Drawn sample"), category=survey, endpoint="sample"))
     admin.add_view(AssignmentBoardView(name=_l("Assignments"), category=survey, endpoint="assignments"))

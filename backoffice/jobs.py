@@ -30,6 +30,9 @@ KIND_LABELS = {
     JobKinds.SAMPLING_VERIFY: _l("Verification of a draw"),
     JobKinds.AUDIT_VERIFY: _l("Verification of the audit chain"),
     JobKinds.INTERVIEWS_IMPORT: _l("Import of answers"),
+    JobKinds.LINKS_SEND: _l("Sending of the outbox"),
+    JobKinds.LINKS_REMIND: _l("Daily reminders"),
+    JobKinds.LINKS_OUTBOX_EXPORT: _l("SMS for a bulk-SMS service"),
 }
 SEES_ALL = {Roles.ADMIN, Roles.SUPERVISOR}
 

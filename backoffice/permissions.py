@@ -22,6 +22,7 @@ VIEWS = {
     "review": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
     "interview_imports": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # answers from outside the app
     "alerts": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR, OFFICER}),
+    "outbox": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # the delivery file of SMS holds phones
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
 }
 
