@@ -32,6 +32,7 @@ from .interview_imports import InterviewImportView
 from .jobs import JobView
 from .kiosks import KioskView
 from .links import LinksView
+from .outbox import OutboxView
 from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .results import ResultsView
@@ -77,6 +78,7 @@ def init_app(app):
     admin.add_view(QuestionnaireView(name=_l("Questionnaires"), category=survey, endpoint="questionnaires"))
     admin.add_view(AlertView(name=_l("Alerts"), category=survey, endpoint="alerts"))
     admin.add_view(ReviewView(name=_l("Interviews to review"), category=survey, endpoint="review"))
+    admin.add_view(OutboxView(name=_l("Outbox"), category=survey, endpoint="outbox"))
     admin.add_view(InterviewImportView(name=_l("Import answers"), category=survey, endpoint="interview_imports"))
     admin.add_view(LinksView(name=_l("Survey links"), category=survey, endpoint="links"))
     admin.add_view(KioskView(name=_l("Kiosks"), category=survey, endpoint="kiosks"))

@@ -24,6 +24,7 @@ VIEWS = {
     "alerts": ({ADMIN, SUPERVISOR, OFFICER}, {ADMIN, SUPERVISOR, OFFICER}),
     "links": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, {ADMIN, SUPERVISOR}),  # issuing and printing: writes
     "kiosks": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),
+    "outbox": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # the delivery file of SMS holds phones
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
     "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
     "dashboards": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, set()),  # the results' readers; figures only

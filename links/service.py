@@ -52,12 +52,17 @@ def lock_days(period_id):
     return merged_settings(Period.get_by_id(period_id))["lock_days"]
 
 
+def locks_at_if_sent(link, at):
+    """When the link would lock if it were first sent at `at`."""
+    return at + datetime.timedelta(days=lock_days(link.period_id))
+
+
 def mark_sent(link, at=None):
     """The link is in the citizen's hands: it locks `lock_days` after this first sending."""
     at = at or now()
     if link.sent_at is None:
         link.sent_at = at
-        link.locks_at = at + datetime.timedelta(days=lock_days(link.period_id))
+        link.locks_at = locks_at_if_sent(link, at)
     if link.status == LinkStatus.ISSUED:
         link.status = LinkStatus.SENT
     link.save()

@@ -94,13 +94,18 @@ class OutboxMessage(AuditedModel):
     delivered_at = DateTimeField(null=True)
 
     @classmethod
-    def waiting(cls, channel, max_tries):
-        """Messages of a channel still to send (pending, or failed fewer than max_tries times), oldest first."""
+    def waiting(cls, channel, max_tries, at=None):
+        """Messages of a channel still to send (pending, or failed fewer than max_tries times) whose link
+        is live and not past its lock, oldest first. Those of a link that ended are left as they are."""
+        at = at or now()
         return (
             cls.select()
+            .join(SurveyLink, on=(cls.link == SurveyLink.id))
             .where(
                 (cls.channel == channel)
                 & ((cls.state == MessageState.PENDING) | ((cls.state == MessageState.FAILED) & (cls.tries < max_tries)))
+                & SurveyLink.status.in_(LinkStatus.LIVE)
+                & (SurveyLink.locks_at.is_null() | (SurveyLink.locks_at > at))
             )
             .order_by(cls.id)
         )

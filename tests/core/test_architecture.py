@@ -22,7 +22,7 @@ ALLOWED = {
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
     "results": {"models", "jobs", "formatting", "exports", "questionnaires", "fieldwork", "links", "sampling"},
-    "links": {"models", "jobs", "formatting", "mail", "questionnaires", "fieldwork"},
+    "links": {"models", "jobs", "formatting", "mail", "exports", "questionnaires", "fieldwork"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires", "links"},
     # user interfaces: any domain, never another interface, the host or the demo loader
     "backoffice": {

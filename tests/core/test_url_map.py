@@ -98,6 +98,10 @@ EXPECTED = {
     "review.approve_interview": only(("admin", "supervisor"), ok=404),
     "review.reject_interview": only(("admin", "supervisor"), ok=404),
     "review.correct_interview": only(("admin", "supervisor"), ok=404),
+    "outbox.index": only(("admin", "supervisor")),
+    "outbox.send_now": only(("admin", "supervisor"), ok=302),  # to the job's page
+    "outbox.export_sms": only(("admin", "supervisor"), ok=302),
+    "outbox.download": only(("admin", "supervisor"), ok=404),  # no such delivery file
     "interview_imports.index": only(("admin", "supervisor")),
     "interview_imports.run": only(("admin", "supervisor"), ok=404),  # the sample run is another kind of job
     "interview_imports.status": only(("admin", "supervisor"), ok=404),
