@@ -155,7 +155,7 @@ def render_page(link, interview, index, errors=None, status=200, kiosk=None, ans
             number=number,
             total=total,
             first=index == 0 or pages.previous_asked(split, answers, index) == index,
-            last=pages.next_asked(split, answers, index) is None,
+            last=pages.is_last(split, answers, index),
             kiosk=kiosk,
             messages=get_flashed_messages(with_categories=True),
         ),
