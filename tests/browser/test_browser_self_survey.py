@@ -170,6 +170,10 @@ def test_a_link_answered_through_a_skip_rule_left_resumed_and_submitted(
     assert token not in page.url
     expect(page.locator("[data-testid=case-facts]")).to_contain_text(Case.with_names(case.id).unit.name)
     assert page_index(page) == 0 and asked(page) == ["dong_y"]
+    # Consent first: the whole survey lies ahead (not "page 1 of 1" with a button that sends it)
+    expect(page.locator("[data-testid=progress]")).to_have_attribute("max", "8")
+    expect(page.locator("[data-testid=next]")).to_be_visible()
+    expect(page.locator("[data-testid=submit]")).to_have_count(0)
     fits_the_screen(page)
     finish(page, answers, stop=5)
 
@@ -421,3 +425,135 @@ def test_a_case_answered_online_leaves_the_enumerators_list(phone, live_server, 
     assert response.status == 403
     assert Assignment.get_by_id(assignment.id).status == AssignmentStatus.CLOSED
     assert Interview.select().where(Interview.complete_case == case.id).count() == 1
+
+
+# ---- accessibility and weight of each page
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+  .filter(i => !(i.id && document.querySelector('label[for="' + i.id + '"]')) && !i.closest('label'))
+  .map(i => i.name || i.outerHTML)"""
+
+# A label for nothing, and a set of choices whose question a screen reader does not name with them.
+UNNAMED_GROUPS = """() => Array.from(document.querySelectorAll('label[for]'))
+  .filter(l => !document.getElementById(l.htmlFor)).map(l => 'label for ' + l.htmlFor)
+  .concat(Array.from(document.querySelectorAll('.question input[type=radio], .question input[type=checkbox]'))
+    .filter(i => {
+      const group = i.closest('[role=radiogroup], [role=group], fieldset');
+      const by = group && group.getAttribute('aria-labelledby');
+      const name = by ? (document.getElementById(by) || {}).textContent : group && group.getAttribute('aria-label');
+      return !(name && name.trim()) || !group.closest('.question');
+    }).map(i => i.name))"""
+
+HEADINGS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+  .map(h => Number(h.tagName[1]))"""
+
+# The contrast ratio (WCAG 2) of every visible piece of text against the first opaque background
+# behind it, from the computed styles; [text, ratio] of those under 4.5.
+POOR_CONTRAST = """() => {
+  function rgb(text) { const m = text.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : m.concat([1]); }
+  function luminance(c) {
+    const [r, g, b] = c.slice(0, 3).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function background(el) {
+    for (let node = el; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c[3] > 0) return c;
+    }
+    return [255, 255, 255, 1];
+  }
+  const poor = [];
+  document.querySelectorAll('body *').forEach(el => {
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length || el.closest('.hp, [hidden], [aria-hidden=true]')) return;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden') return;
+    const [a, b] = [luminance(rgb(style.color)), luminance(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) poor.push([el.textContent.trim().slice(0, 40), Math.round(ratio * 100) / 100]);
+  });
+  return poor;
+}"""
+
+
+class Weighed:
+    """The bytes of a page and of every asset it used, as received (an asset the browser took from its
+    cache counted at the size it had when it came)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.sizes = {}
+        page.on("response", self.received)
+
+    def received(self, response):
+        if not 300 <= response.status < 400:
+            self.sizes[response.url] = len(response.body())
+
+    def take(self):
+        """(bytes, {address: bytes}) of the page shown now."""
+        used = self.page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        used = [url for url in used if not url.endswith("/favicon.ico")]  # the browser's own, not the page's
+        parts = {url: self.sizes[url] for url in [self.page.url, *used]}
+        return sum(parts.values()), parts
+
+
+def accessible(page):
+    """What a citizen with a screen reader, a keyboard or poor sight needs of the page, at 360 px."""
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.evaluate(UNLABELLED) == []
+    assert page.evaluate(UNNAMED_GROUPS) == []
+    levels = page.evaluate(HEADINGS)
+    assert levels and levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    fits_the_screen(page)
+    assert page.evaluate(POOR_CONTRAST) == []
+
+
+def tab_to(page, selector, presses=30):
+    """Press Tab until the element focused matches the selector."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with the keyboard")
+
+
+def test_each_survey_page_is_accessible_at_360_px_and_under_100_kb(phone, live_server, complete_answers):
+    case = first_direct_case()
+    _link, token = sent_link(case)
+    page = phone()
+    weighed = Weighed(page)
+    page.goto(f"{live_server}/s/{token}")
+    expect(page).to_have_url(SURVEY)
+
+    # The keyboard alone: Tab to the consent's choices, Space chooses, Enter on Next goes on
+    total, received = weighed.take()
+    assert total < MAX_BYTES, received
+    assert {url.rsplit("/", 1)[-1] for url in received} >= {"survey", "sipas.css", "interview.js"}, received
+    accessible(page)
+    tab_to(page, "input[name=dong_y]")
+    assert page.evaluate("document.activeElement.value") == "co"  # the first choice: yes
+    page.keyboard.press("Space")
+    expect(question(page, "dong_y").locator("input[value=co]")).to_be_checked()
+    tab_to(page, "[data-testid=next]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page_index(page) == 1
+
+    seen = set()
+    for _ in range(20):
+        total, received = weighed.take()
+        assert total < MAX_BYTES, received
+        assert {url.rsplit("/", 1)[-1] for url in received} >= {"sipas.css"}, received
+        if page.locator("[data-testid=done]").count():
+            break
+        seen.add(page_index(page))
+        answer_shown(page, {**complete_answers, **LATE})
+        accessible(page)  # with the skip rule's question shown
+        go_on(page)
+    expect(page.locator("[data-testid=done]")).to_be_visible()
+    accessible(page)
+    assert seen == set(range(1, 8))
