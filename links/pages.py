@@ -37,6 +37,14 @@ def is_asked(page, answers):
     return any(_relevant(item, answers) for item in page)
 
 
+def may_be_asked(page, answers):
+    """Asked with these answers, or perhaps once the questions its rules name are answered (the
+    consent's page: every later page waits on its answer)."""
+    return is_asked(page, answers) or any(
+        name not in answers for item in page if item.get("relevant") for name in parse(item["relevant"]).references
+    )
+
+
 def names(page):
     """The names of the questions on a page (notes and groups left out)."""
     return [i["name"] for i in walk(page) if i["type"] not in (GROUP, NOTE)]
@@ -57,8 +65,13 @@ def previous_asked(pages, answers, before):
     return 0
 
 
+def is_last(pages, answers, index):
+    """No page after this one is or may be asked: its button sends the answers."""
+    return not any(may_be_asked(page, answers) for page in pages[index + 1 :])
+
+
 def progress(pages, answers, index):
-    """(page number, pages asked so far as the answers stand): "page 3 of 8"."""
-    asked = [i for i in range(len(pages)) if is_asked(pages[i], answers)]
+    """(page number, pages asked or that may be asked as the answers stand): "page 3 of 8"."""
+    asked = [i for i in range(len(pages)) if may_be_asked(pages[i], answers)]
     number = sum(1 for i in asked if i <= index)
     return max(number, 1), max(len(asked), 1)

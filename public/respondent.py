@@ -120,10 +120,11 @@ def declines(definition, split, answers):
     return pages.next_asked(split, answers, 0) is None and len(split) > 1
 
 
-def render_page(link, interview, index, errors=None, status=200, kiosk=None):
+def render_page(link, interview, index, errors=None, status=200, kiosk=None, answers=None):
+    """A page of the response; `answers` when just saved (the interview read before is stale)."""
     definition = service.version_of(interview).definition_dict()
     split, closing = pages.split(definition)
-    answers = interview.answers_dict()
+    answers = interview.answers_dict() if answers is None else answers
     index = max(0, min(index, len(split) - 1))
     case, facts = _facts(link.case_id)
     language = str(get_locale())
@@ -145,7 +146,7 @@ def render_page(link, interview, index, errors=None, status=200, kiosk=None):
             number=number,
             total=total,
             first=index == 0 or pages.previous_asked(split, answers, index) == index,
-            last=pages.next_asked(split, answers, index) is None,
+            last=pages.is_last(split, answers, index),
             kiosk=kiosk,
             messages=get_flashed_messages(with_categories=True),
         ),
@@ -206,7 +207,7 @@ def post(endpoint, kiosk=None):
             if action == BACK:
                 return redirect(url_for(endpoint, p=pages.previous_asked(split, answers, index)))
             if errors:
-                return render_page(link, interview, index, errors, status=422, kiosk=kiosk)
+                return render_page(link, interview, index, errors, status=422, kiosk=kiosk, answers=answers)
             if declines(definition, split, answers):
                 service.decline(link.id)
                 return done_page(interview, declined=True, kiosk=kiosk)
@@ -224,7 +225,7 @@ def post(endpoint, kiosk=None):
                     (i for i, p in enumerate(split) if set(pages.names(p)) & set(exc.errors)),
                     index,
                 )
-                return render_page(link, interview, wrong, exc.errors, status=422, kiosk=kiosk)
+                return render_page(link, interview, wrong, exc.errors, status=422, kiosk=kiosk, answers=answers)
             return done_page(interview, kiosk=kiosk)
     except LinkRefused:
         return closed_page()

@@ -216,3 +216,23 @@ def test_racing_answers_count_once(client, app, sent_link, complete_answers, sub
     with pytest.raises((InterviewRefused, NotYours)):
         interviewing.submit(phone_interview.id, user, complete_answers)
     assert Interview.select().where(Interview.complete_case == case.id).count() == 1
+
+
+def test_the_consent_page_leads_on_and_a_post_refused_keeps_its_answers(client, sent_link, complete_answers):
+    _link, token = sent_link()
+    client.get(f"/s/{token}")
+    first = client.get("/survey").get_data(as_text=True)
+    assert 'value="next"' in first and 'value="submit"' not in first  # the whole survey lies ahead
+    assert 'max="8" value="1"' in first
+    for page in range(5):
+        names = re.findall(r'data-name="([a-z_]+)" data-kind="(?!note)', client.get("/survey").get_data(as_text=True))
+        answer(client, page, **{n: complete_answers[n] for n in names})
+    refused = answer(client, 5, dung_hen="tre_hen", ket_qua_chinh_xac="5", so_lan_di_lai="1")
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert re.search(r'data-name="thu_xin_loi"[^>]*>', body) and not re.search(
+        r'data-name="thu_xin_loi"[^>]* hidden', body
+    )
+    assert re.search(r'value="tre_hen"\s+checked', body) and re.search(
+        r'name="ket_qua_chinh_xac"[^>]*value="5"\s+checked', body
+    )
