@@ -2,6 +2,7 @@
 opened and answered through the same questionnaires, skip rules and checks as an interview, submitted
 once (the case's one complete, held by the database), declined (a refusal), locked by time."""
 
+import contextlib
 import datetime
 import json
 import weakref
@@ -94,7 +95,7 @@ def response_of(link, resume=ANY):
 
 def response_for(link_id, resume=ANY):
     """(the link, read locked, and its response) as `response_of`, from the link's id."""
-    with db.atomic():
+    with _transaction():
         link = _locked_link(link_id)
         if not is_open(link):
             raise LinkRefused("closed")
@@ -156,11 +157,17 @@ def _own(link_id, interview_id):
     return link, interview
 
 
-def save(link_id, interview_id, raw, required=()):
+def _transaction():
+    """The caller's transaction when there is one (a page post does all its work in one), else a new one."""
+    return contextlib.nullcontext() if db.in_transaction() else db.atomic()
+
+
+def save(link_id, interview_id, raw, required=(), owned=None):
     """Merge posted answers into the response; returns (answers, errors). Questions named in
-    `required` (the page's) must be answered when asked."""
-    with db.atomic():
-        _link, interview = _own(link_id, interview_id)
+    `required` (the page's) must be answered when asked. `owned`: the (link, interview) this
+    transaction read locked already (response_for)."""
+    with _transaction():
+        _link, interview = owned or _own(link_id, interview_id)
         definition = version_of(interview).definition_dict()
         merged_answers = {**interview.answers_dict(), **{k: v for k, v in raw.items() if isinstance(k, str)}}
         checked = validation.check(definition, merged_answers)
@@ -175,12 +182,12 @@ def save(link_id, interview_id, raw, required=()):
     return checked.answers, errors
 
 
-def submit(link_id, interview_id):
+def submit(link_id, interview_id, owned=None):
     """Check every answer as complete and lock the response: the case's one complete, counted at once
     (there is no enumerator whose work a supervisor reviews); the case leaves the interviewers' lists.
     A second submission is refused as closed."""
-    with db.atomic():
-        link, interview = _own(link_id, interview_id)
+    with _transaction():
+        link, interview = owned or _own(link_id, interview_id)
         definition = version_of(interview).definition_dict()
         checked = validation.check(definition, interview.answers_dict(), complete=True)
         if checked.errors:
@@ -202,11 +209,11 @@ def submit(link_id, interview_id):
     return interview
 
 
-def decline(link_id):
+def decline(link_id, owned=None):
     """The respondent does not want to answer: a refusal (2.11), respected at once: the link closes,
     no reminder goes, and the case leaves the interviewers' lists."""
-    with db.atomic():
-        link = SurveyLink.locked(link_id)
+    with _transaction():
+        link = owned or SurveyLink.locked(link_id)
         if not is_open(link):
             raise LinkRefused("closed")
         link.status, link.finished_at = LinkStatus.DECLINED, now()

@@ -7,7 +7,7 @@ from flask import get_flashed_messages, make_response, redirect, render_template
 from flask_babel import get_locale
 
 from links import LinkRefused, pages, service
-from models import Case, audit
+from models import Case, audit, db
 from questionnaires import render
 from questionnaires.xlsform import GROUP, SELECT_MULTIPLE, SELECT_ONE, walk
 
@@ -191,10 +191,11 @@ def post(endpoint, kiosk=None):
     action = request.form.get("action", NEXT)
     index = request.form.get("page", type=int)
     try:
-        with acting():
+        with acting(), db.atomic():  # one transaction: the link and the response locked once
             link, interview = response()
+            owned = (link, interview)
             if action == DECLINE:
-                service.decline(link.id)
+                service.decline(link.id, owned=link)
                 return done_page(interview, declined=True, kiosk=kiosk)
             definition = service.version_of(interview).definition_dict()
             split, _closing = pages.split(definition)
@@ -202,14 +203,14 @@ def post(endpoint, kiosk=None):
                 return redirect(url_for(endpoint))
             page = split[index]
             required = set(pages.names(page)) if action in (NEXT, SUBMIT) else set()
-            answers, errors = service.save(link.id, interview.id, _posted(page, definition), required)
+            answers, errors = service.save(link.id, interview.id, _posted(page, definition), required, owned=owned)
             errors = {n: m for n, m in errors.items() if n in set(pages.names(page))}
             if action == BACK:
                 return redirect(url_for(endpoint, p=pages.previous_asked(split, answers, index)))
             if errors:
                 return render_page(link, interview, index, errors, status=422, kiosk=kiosk, answers=answers)
             if declines(definition, split, answers):
-                service.decline(link.id)
+                service.decline(link.id, owned=link)
                 return done_page(interview, declined=True, kiosk=kiosk)
             following = pages.next_asked(split, answers, index)
             if following is not None and action != SUBMIT:
@@ -217,7 +218,7 @@ def post(endpoint, kiosk=None):
             if following is not None:  # a submission from a page that is not the last: go on
                 return redirect(url_for(endpoint, p=following))
             try:
-                service.submit(link.id, interview.id)
+                service.submit(link.id, interview.id, owned=owned)
             except LinkRefused as exc:
                 if str(exc) != "invalid":
                     raise
