@@ -33,7 +33,7 @@ from sampling.service import SamplingError, imported_after_draw, release_proposa
 from sampling.settings import RULES, SettingsError
 
 from . import permissions
-from .base import SecureBaseView, _role, is_id
+from .base import LongSelect, SecureBaseView, _role, is_id
 from .exporting import export_detail, send_table
 from .jobs import follow, start
 from .sample import mode_labels
@@ -337,9 +337,9 @@ class BoardFilter(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField(_l("Period"), validate_choice=False)
-    enumerator = SelectField(_l("Enumerator"), validate_choice=False)
-    unit = SelectField(_l("Unit"), validate_choice=False)
+    period = SelectField(_l("Period"), validate_choice=False, widget=LongSelect())
+    enumerator = SelectField(_l("Enumerator"), validate_choice=False, widget=LongSelect())
+    unit = SelectField(_l("Unit"), validate_choice=False, widget=LongSelect())
     mode = SelectField(
         _l("Mode"),
         choices=[("", "—"), (Modes.PHONE, _l("Phone")), (Modes.F2F, _l("Face to face"))],
@@ -374,18 +374,29 @@ class AssignmentBoardView(SecureBaseView):
             (str(uid), f"{p.full_name} ({p.username})")
             for uid, p in sorted(people.items(), key=lambda x: x[1].full_name)
         ]
-        units = list(Unit.select().order_by(Unit.code))
-        form.unit.choices = [("", "—")] + [(str(u.id), f"{u.code} – {u.name}") for u in units]
+        units = list(Unit.select(Unit.id, Unit.code, Unit.name).order_by(Unit.code).tuples())
+        form.unit.choices = [("", "—")] + [(str(uid), f"{code} – {name}") for uid, code, name in units]
         month = form.period.data or (periods[0] if periods else None)
         period = Period.get_or_none(Period.month == month) if month else None
-        query = self._filtered(form, period)
-        total = query.count()
+        total = self._where(form, period, Assignment.select(Assignment.id).join(SampleCase)).count()
         page = max(request.args.get("page", 1, type=int), 1)
+        query = self._where(
+            form,
+            period,
+            Assignment.select(Assignment, SampleCase, User.id, User.username, User.full_name)
+            .join(SampleCase)
+            .switch(Assignment)
+            .join(User, on=(Assignment.enumerator == User.id)),
+        )
         rows = list(
             query.order_by(User.full_name, SampleCase.unit, SampleCase.rank)
             .limit(self.PAGE)
             .offset((page - 1) * self.PAGE)
         )
+        # The page's case codes only: the sort and the paging need no case (2,500 of them a month).
+        cases = {c.id: c for c in Case.select(Case.id, Case.code).where(Case.id.in_([a.sample.case_id for a in rows]))}
+        for a in rows:
+            a.sample.case = cases[a.sample.case_id]
         load = {}
         if period:
             for name, status, n in (
@@ -398,7 +409,7 @@ class AssignmentBoardView(SecureBaseView):
                 .tuples()
             ):
                 load.setdefault(name, {AssignmentStatus.OPEN: 0, AssignmentStatus.CLOSED: 0})[status] = n
-        codes = {u.id: u.code for u in units}
+        codes = {uid: code for uid, code, _name in units}
         return self.render(
             "admin/assignments.html",
             form=form,
@@ -416,15 +427,9 @@ class AssignmentBoardView(SecureBaseView):
         )
 
     @staticmethod
-    def _filtered(form, period):
-        """The period's assignments that the board's filters (in the address) select."""
-        query = (
-            Assignment.select(Assignment, SampleCase, Case.code, User.username, User.full_name)
-            .join(SampleCase)
-            .join(Case, on=(SampleCase.case == Case.id))
-            .switch(Assignment)
-            .join(User, on=(Assignment.enumerator == User.id))
-        )
+    def _where(form, period, query):
+        """`query` (on assignment joined to its sample) narrowed to the period's assignments that the
+        board's filters (in the address) select."""
         query = query.where(SampleCase.period == (period.id if period else 0))
         for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
             value = request.args.get(field, "")
@@ -435,6 +440,20 @@ class AssignmentBoardView(SecureBaseView):
         if form.status.data in (AssignmentStatus.OPEN, AssignmentStatus.CLOSED):
             query = query.where(Assignment.status == form.status.data)
         return query
+
+    @classmethod
+    def _filtered(cls, form, period):
+        """The period's assignments that the board's filters select, with their sample, case code and
+        enumerator (for the export)."""
+        return cls._where(
+            form,
+            period,
+            Assignment.select(Assignment, SampleCase, Case.id, Case.code, User.id, User.username, User.full_name)
+            .join(SampleCase)
+            .join(Case, on=(SampleCase.case == Case.id))
+            .switch(Assignment)
+            .join(User, on=(Assignment.enumerator == User.id)),
+        )
 
     @expose("/export/<export_type>")
     def export_board(self, export_type):
