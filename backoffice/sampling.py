@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from exports import FORMATS
 from fieldwork import enumerators, set_available, unit_progress
-from formatting import moment
+from formatting import moment, whole_numbers
 from models import (
     Allocation,
     Assignment,
@@ -33,7 +33,7 @@ from sampling.service import SamplingError, imported_after_draw, release_proposa
 from sampling.settings import RULES, SettingsError
 
 from . import permissions
-from .base import LongSelect, SecureBaseView, _role, is_id
+from .base import MAX_PAGE, LongSelect, SecureBaseView, _role, is_id
 from .exporting import export_detail, send_table
 from .jobs import follow, start
 from .sample import mode_labels
@@ -70,23 +70,45 @@ def _period_or_404(month):
     return Period.get_or_none(Period.month == month)
 
 
-def allocation_rows(period):
-    """([row per unit], totals) of a period's allocation table: the allocation, its exclusions, the
-    completed interviews and response rate so far, the reserve proposed for release, and the cases
-    imported after the draw (not in its frame)."""
-    units = {u.id: u for u in Unit.select()}
+def allocation_rows(period, start=0, stop=None):
+    """([row per unit], totals, units) of a period's allocation table: the rows of the units `start` to
+    `stop` in the order of their codes (all by default), each with its allocation, exclusions, the
+    completed interviews and response rate so far, the reserve proposed for release and the cases
+    imported after the draw (not in its frame); the totals of every unit; the number of units.
+    Every unit's figures are read as plain rows, whole allocations only for the units shown."""
+    by_mode = [getattr(Allocation, f"{key}_{m}") for key in ("quota", "issued", "reserve") for m in Modes.ALL]
+    summary = sorted(
+        Allocation.select(
+            Allocation.id, Allocation.unit, Unit.code, Allocation.cases, Allocation.eligible, Allocation.quota, *by_mode
+        )
+        .join(Unit, on=(Allocation.unit == Unit.id))
+        .where(Allocation.period == period)
+        .dicts(),
+        key=lambda d: d["code"],
+    )
     progress = unit_progress(period)
     live, late = {}, imported_after_draw(period)
-    for unit_id, _mode, count in release_proposals(period, progress):
+    quotas = {d["unit"]: {m: d[f"quota_{m}"] for m in Modes.ALL} for d in summary}
+    for unit_id, _mode, count in release_proposals(period, progress, quotas):
         live[unit_id] = live.get(unit_id, 0) + count
+    completed = {}
+    for (unit_id, _mode), s in progress.items():
+        done, closed = completed.get(unit_id, (0, 0))
+        completed[unit_id] = (done + s["completed"], closed + s["closed"])
+    shown = summary[start:stop]
+    query = Allocation.select(Allocation, Unit.id, Unit.code, Unit.name).join(Unit, on=(Allocation.unit == Unit.id))
+    if stop is None and not start:
+        query = query.where(Allocation.period == period)
+    else:
+        query = query.where(Allocation.id.in_([d["id"] for d in shown]))
+    found = {a.id: a for a in query}
     rows = []
-    for a in Allocation.of(period):
-        done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in Modes.ALL)
-        closed = sum(progress.get((a.unit_id, m), {}).get("closed", 0) for m in Modes.ALL)
+    for a in (found[d["id"]] for d in shown):
+        done, closed = completed.get(a.unit_id, (0, 0))
         rows.append(
             {
                 "a": a,
-                "unit": units[a.unit_id],
+                "unit": a.unit,
                 "excluded": a.excluded_dict(),
                 "completed": done,
                 "progress": round(100 * done / a.quota) if a.quota else 0,
@@ -95,19 +117,21 @@ def allocation_rows(period):
                 "late": late.get(a.unit_id, 0),
             }
         )
-    rows.sort(key=lambda r: r["unit"].code)
-    totals = {
-        key: sum(getattr(r["a"], key) for r in rows) for key in ("cases", "eligible", "quota", "issued", "reserve")
-    }
-    totals["completed"] = sum(r["completed"] for r in rows)
+    totals = {key: sum(d[key] for d in summary) for key in ("cases", "eligible", "quota")}
+    for key in ("issued", "reserve"):
+        totals[key] = sum(d[f"{key}_{m}"] for d in summary for m in Modes.ALL)
+    allocated = set(quotas)
+    totals["completed"] = sum(completed.get(unit_id, (0, 0))[0] for unit_id in allocated)
+    totals["proposal"] = sum(live.values())
     totals["late"] = sum(late.values())
-    totals["late_outside"] = sum(n for unit_id, n in late.items() if unit_id not in {r["a"].unit_id for r in rows})
-    return rows, totals
+    totals["late_outside"] = sum(n for unit_id, n in late.items() if unit_id not in allocated)
+    return rows, totals, len(summary)
 
 
 class SamplingView(SecureBaseView):
     permission = "sampling"
     write_endpoints = ("open_period", "allocate", "override", "draw", "release", "assign", "settings")
+    PAGE = 50  # units a page of the allocation table (300 units of 17 cells were most of the page's cost)
 
     @expose("/")
     def index(self):
@@ -116,7 +140,15 @@ class SamplingView(SecureBaseView):
         period = _period_or_404(month) if month else None
         if month and period is None and request.args.get("period"):
             abort(404)
-        rows, totals = allocation_rows(period) if period else ([], {})
+        page = request.args.get("page", 1, type=int)
+        page = min(max(page, 1), MAX_PAGE)  # a forged page shows the first or the last one
+        rows, totals, units = (
+            allocation_rows(period, (page - 1) * self.PAGE, page * self.PAGE) if period else ([], {}, 0)
+        )
+        pages = max((units + self.PAGE - 1) // self.PAGE, 1)
+        if page > pages:
+            page = pages
+            rows, totals, units = allocation_rows(period, (page - 1) * self.PAGE, page * self.PAGE)
         can_write = permissions.can_write(_role(), self.permission)
         return self.render(
             "admin/sampling.html",
@@ -124,6 +156,12 @@ class SamplingView(SecureBaseView):
             period=period,
             rows=rows,
             totals=totals,
+            units=units,
+            page=page,
+            pages=pages,
+            first=(page - 1) * self.PAGE + 1,
+            count=whole_numbers(),
+            page_url=lambda p: url_for(".index", period=period.month, page=p + 1),  # p from 0, as lib.pager counts
             settings_form=settings_form(period) if period else None,
             rules=RULES,
             rule_labels=RULE_LABELS,
@@ -143,7 +181,7 @@ class SamplingView(SecureBaseView):
         period = _period_or_404(request.args.get("period"))
         if period is None or export_type not in FORMATS:
             abort(404)
-        rows, _totals = allocation_rows(period)
+        rows, _totals, _units = allocation_rows(period)
         headers = [
             _("Unit code"),
             _("Unit"),
