@@ -105,13 +105,17 @@ def allocation_rows(period, start=0, stop=None):
     rows = []
     for a in (found[d["id"]] for d in shown):
         done, closed = completed.get(a.unit_id, (0, 0))
+        excluded = a.excluded_dict()
+        progress = round(100 * done / a.quota) if a.quota else 0
         rows.append(
             {
                 "a": a,
                 "unit": a.unit,
-                "excluded": a.excluded_dict(),
+                "excluded": excluded,
+                "excluded_counts": [excluded.get(rule, 0) for rule in RULES],  # the table's columns
                 "completed": done,
-                "progress": round(100 * done / a.quota) if a.quota else 0,
+                "progress": progress,
+                "bar": min(progress, 100),
                 "rate": round(100 * done / closed) if closed else None,
                 "proposal": live.get(a.unit_id, 0),
                 "late": late.get(a.unit_id, 0),
