@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from exports import FORMATS
 from fieldwork import enumerators, set_available, unit_progress
-from formatting import moment
+from formatting import moment, whole_numbers
 from models import (
     Allocation,
     Assignment,
@@ -33,7 +33,7 @@ from sampling.service import SamplingError, imported_after_draw, release_proposa
 from sampling.settings import RULES, SettingsError
 
 from . import permissions
-from .base import SecureBaseView, _role, is_id
+from .base import MAX_PAGE, LongSelect, SecureBaseView, _role, is_id
 from .exporting import export_detail, send_table
 from .jobs import follow, start
 from .sample import mode_labels
@@ -70,44 +70,72 @@ def _period_or_404(month):
     return Period.get_or_none(Period.month == month)
 
 
-def allocation_rows(period):
-    """([row per unit], totals) of a period's allocation table: the allocation, its exclusions, the
-    completed interviews and response rate so far, the reserve proposed for release, and the cases
-    imported after the draw (not in its frame)."""
-    units = {u.id: u for u in Unit.select()}
+def allocation_rows(period, start=0, stop=None):
+    """([row per unit], totals, units) of a period's allocation table: the rows of the units `start` to
+    `stop` in the order of their codes (all by default), each with its allocation, exclusions, the
+    completed interviews and response rate so far, the reserve proposed for release and the cases
+    imported after the draw (not in its frame); the totals of every unit; the number of units.
+    Every unit's figures are read as plain rows, whole allocations only for the units shown."""
+    by_mode = [getattr(Allocation, f"{key}_{m}") for key in ("quota", "issued", "reserve") for m in Modes.ALL]
+    summary = sorted(
+        Allocation.select(
+            Allocation.id, Allocation.unit, Unit.code, Allocation.cases, Allocation.eligible, Allocation.quota, *by_mode
+        )
+        .join(Unit, on=(Allocation.unit == Unit.id))
+        .where(Allocation.period == period)
+        .dicts(),
+        key=lambda d: d["code"],
+    )
     progress = unit_progress(period)
     live, late = {}, imported_after_draw(period)
-    for unit_id, _mode, count in release_proposals(period, progress):
+    quotas = {d["unit"]: {m: d[f"quota_{m}"] for m in Modes.ALL} for d in summary}
+    for unit_id, _mode, count in release_proposals(period, progress, quotas):
         live[unit_id] = live.get(unit_id, 0) + count
+    completed = {}
+    for (unit_id, _mode), s in progress.items():
+        done, closed = completed.get(unit_id, (0, 0))
+        completed[unit_id] = (done + s["completed"], closed + s["closed"])
+    shown = summary[start:stop]
+    query = Allocation.select(Allocation, Unit.id, Unit.code, Unit.name).join(Unit, on=(Allocation.unit == Unit.id))
+    if stop is None and not start:
+        query = query.where(Allocation.period == period)
+    else:
+        query = query.where(Allocation.id.in_([d["id"] for d in shown]))
+    found = {a.id: a for a in query}
     rows = []
-    for a in Allocation.of(period):
-        done = sum(progress.get((a.unit_id, m), {}).get("completed", 0) for m in Modes.ALL)
-        closed = sum(progress.get((a.unit_id, m), {}).get("closed", 0) for m in Modes.ALL)
+    for a in (found[d["id"]] for d in shown):
+        done, closed = completed.get(a.unit_id, (0, 0))
+        excluded = a.excluded_dict()
+        progress = round(100 * done / a.quota) if a.quota else 0
         rows.append(
             {
                 "a": a,
-                "unit": units[a.unit_id],
-                "excluded": a.excluded_dict(),
+                "unit": a.unit,
+                "excluded": excluded,
+                "excluded_counts": [excluded.get(rule, 0) for rule in RULES],  # the table's columns
                 "completed": done,
-                "progress": round(100 * done / a.quota) if a.quota else 0,
+                "progress": progress,
+                "bar": min(progress, 100),
                 "rate": round(100 * done / closed) if closed else None,
                 "proposal": live.get(a.unit_id, 0),
                 "late": late.get(a.unit_id, 0),
             }
         )
-    rows.sort(key=lambda r: r["unit"].code)
-    totals = {
-        key: sum(getattr(r["a"], key) for r in rows) for key in ("cases", "eligible", "quota", "issued", "reserve")
-    }
-    totals["completed"] = sum(r["completed"] for r in rows)
+    totals = {key: sum(d[key] for d in summary) for key in ("cases", "eligible", "quota")}
+    for key in ("issued", "reserve"):
+        totals[key] = sum(d[f"{key}_{m}"] for d in summary for m in Modes.ALL)
+    allocated = set(quotas)
+    totals["completed"] = sum(completed.get(unit_id, (0, 0))[0] for unit_id in allocated)
+    totals["proposal"] = sum(live.values())
     totals["late"] = sum(late.values())
-    totals["late_outside"] = sum(n for unit_id, n in late.items() if unit_id not in {r["a"].unit_id for r in rows})
-    return rows, totals
+    totals["late_outside"] = sum(n for unit_id, n in late.items() if unit_id not in allocated)
+    return rows, totals, len(summary)
 
 
 class SamplingView(SecureBaseView):
     permission = "sampling"
     write_endpoints = ("open_period", "allocate", "override", "draw", "release", "assign", "settings")
+    PAGE = 50  # units a page of the allocation table (300 units of 17 cells were most of the page's cost)
 
     @expose("/")
     def index(self):
@@ -116,7 +144,15 @@ class SamplingView(SecureBaseView):
         period = _period_or_404(month) if month else None
         if month and period is None and request.args.get("period"):
             abort(404)
-        rows, totals = allocation_rows(period) if period else ([], {})
+        page = request.args.get("page", 1, type=int)
+        page = min(max(page, 1), MAX_PAGE)  # a forged page shows the first or the last one
+        rows, totals, units = (
+            allocation_rows(period, (page - 1) * self.PAGE, page * self.PAGE) if period else ([], {}, 0)
+        )
+        pages = max((units + self.PAGE - 1) // self.PAGE, 1)
+        if page > pages:
+            page = pages
+            rows, totals, units = allocation_rows(period, (page - 1) * self.PAGE, page * self.PAGE)
         can_write = permissions.can_write(_role(), self.permission)
         return self.render(
             "admin/sampling.html",
@@ -124,6 +160,12 @@ class SamplingView(SecureBaseView):
             period=period,
             rows=rows,
             totals=totals,
+            units=units,
+            page=page,
+            pages=pages,
+            first=(page - 1) * self.PAGE + 1,
+            count=whole_numbers(),
+            page_url=lambda p: url_for(".index", period=period.month, page=p + 1),  # p from 0, as lib.pager counts
             settings_form=settings_form(period) if period else None,
             rules=RULES,
             rule_labels=RULE_LABELS,
@@ -143,7 +185,7 @@ class SamplingView(SecureBaseView):
         period = _period_or_404(request.args.get("period"))
         if period is None or export_type not in FORMATS:
             abort(404)
-        rows, _totals = allocation_rows(period)
+        rows, _totals, _units = allocation_rows(period)
         headers = [
             _("Unit code"),
             _("Unit"),
@@ -337,9 +379,9 @@ class BoardFilter(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField(_l("Period"), validate_choice=False)
-    enumerator = SelectField(_l("Enumerator"), validate_choice=False)
-    unit = SelectField(_l("Unit"), validate_choice=False)
+    period = SelectField(_l("Period"), validate_choice=False, widget=LongSelect())
+    enumerator = SelectField(_l("Enumerator"), validate_choice=False, widget=LongSelect())
+    unit = SelectField(_l("Unit"), validate_choice=False, widget=LongSelect())
     mode = SelectField(
         _l("Mode"),
         choices=[("", "—"), (Modes.PHONE, _l("Phone")), (Modes.F2F, _l("Face to face"))],
@@ -374,18 +416,29 @@ class AssignmentBoardView(SecureBaseView):
             (str(uid), f"{p.full_name} ({p.username})")
             for uid, p in sorted(people.items(), key=lambda x: x[1].full_name)
         ]
-        units = list(Unit.select().order_by(Unit.code))
-        form.unit.choices = [("", "—")] + [(str(u.id), f"{u.code} – {u.name}") for u in units]
+        units = list(Unit.select(Unit.id, Unit.code, Unit.name).order_by(Unit.code).tuples())
+        form.unit.choices = [("", "—")] + [(str(uid), f"{code} – {name}") for uid, code, name in units]
         month = form.period.data or (periods[0] if periods else None)
         period = Period.get_or_none(Period.month == month) if month else None
-        query = self._filtered(form, period)
-        total = query.count()
+        total = self._where(form, period, Assignment.select(Assignment.id).join(SampleCase)).count()
         page = max(request.args.get("page", 1, type=int), 1)
+        query = self._where(
+            form,
+            period,
+            Assignment.select(Assignment, SampleCase, User.id, User.username, User.full_name)
+            .join(SampleCase)
+            .switch(Assignment)
+            .join(User, on=(Assignment.enumerator == User.id)),
+        )
         rows = list(
             query.order_by(User.full_name, SampleCase.unit, SampleCase.rank)
             .limit(self.PAGE)
             .offset((page - 1) * self.PAGE)
         )
+        # The page's case codes only: the sort and the paging need no case (2,500 of them a month).
+        cases = {c.id: c for c in Case.select(Case.id, Case.code).where(Case.id.in_([a.sample.case_id for a in rows]))}
+        for a in rows:
+            a.sample.case = cases[a.sample.case_id]
         load = {}
         if period:
             for name, status, n in (
@@ -398,7 +451,7 @@ class AssignmentBoardView(SecureBaseView):
                 .tuples()
             ):
                 load.setdefault(name, {AssignmentStatus.OPEN: 0, AssignmentStatus.CLOSED: 0})[status] = n
-        codes = {u.id: u.code for u in units}
+        codes = {uid: code for uid, code, _name in units}
         return self.render(
             "admin/assignments.html",
             form=form,
@@ -416,15 +469,9 @@ class AssignmentBoardView(SecureBaseView):
         )
 
     @staticmethod
-    def _filtered(form, period):
-        """The period's assignments that the board's filters (in the address) select."""
-        query = (
-            Assignment.select(Assignment, SampleCase, Case.code, User.username, User.full_name)
-            .join(SampleCase)
-            .join(Case, on=(SampleCase.case == Case.id))
-            .switch(Assignment)
-            .join(User, on=(Assignment.enumerator == User.id))
-        )
+    def _where(form, period, query):
+        """`query` (on assignment joined to its sample) narrowed to the period's assignments that the
+        board's filters (in the address) select."""
         query = query.where(SampleCase.period == (period.id if period else 0))
         for field, column in (("enumerator", Assignment.enumerator), ("unit", SampleCase.unit)):
             value = request.args.get(field, "")
@@ -435,6 +482,20 @@ class AssignmentBoardView(SecureBaseView):
         if form.status.data in (AssignmentStatus.OPEN, AssignmentStatus.CLOSED):
             query = query.where(Assignment.status == form.status.data)
         return query
+
+    @classmethod
+    def _filtered(cls, form, period):
+        """The period's assignments that the board's filters select, with their sample, case code and
+        enumerator (for the export)."""
+        return cls._where(
+            form,
+            period,
+            Assignment.select(Assignment, SampleCase, Case.id, Case.code, User.id, User.username, User.full_name)
+            .join(SampleCase)
+            .join(Case, on=(SampleCase.case == Case.id))
+            .switch(Assignment)
+            .join(User, on=(Assignment.enumerator == User.id)),
+        )
 
     @expose("/export/<export_type>")
     def export_board(self, export_type):

@@ -1,6 +1,6 @@
 """Fieldwork: enumerators' profiles and coverage, assignments of sampled cases and their history."""
 
-from peewee import JOIN, SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from .audited import AuditedModel
 from .base import now
@@ -72,16 +72,6 @@ class Assignment(AuditedModel):
     def of_period(cls, period):
         """The period's assignments with their sample."""
         return cls.select(cls, SampleCase).join(SampleCase).where(SampleCase.period == period)
-
-    @classmethod
-    def progress_rows(cls, period):
-        """(unit id, mode, sample status, assignment status, outcome) of every drawn case of a period."""
-        return (
-            SampleCase.select(SampleCase.unit, SampleCase.mode, SampleCase.status, cls.status, cls.outcome)
-            .join(cls, JOIN.LEFT_OUTER, on=(cls.sample == SampleCase.id))
-            .where(SampleCase.period == period)
-            .tuples()
-        )
 
 
 class AssignmentEvent(AuditedModel):

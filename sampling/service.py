@@ -364,21 +364,24 @@ def _issued_in_order(period, allocations, samples):
     return True
 
 
-def release_proposals(period, stats=None):
-    """[(unit_id, mode, count)]: reserve to release where completes + open work cannot reach the quota."""
+def release_proposals(period, stats=None, quotas=None):
+    """[(unit_id, mode, count)]: reserve to release where completes + open work cannot reach the quota.
+    `stats` (unit_progress) and `quotas` ({unit_id: {mode: quota}} of the period's allocations) when the
+    caller has read them already."""
     settings = merged(period.settings)
     stats = unit_progress(period) if stats is None else stats
+    if quotas is None:
+        quotas = {alloc.unit_id: {m: alloc.quota_in(m) for m in Modes.ALL} for alloc in Allocation.of(period)}
     out = []
-    for alloc in Allocation.of(period):
+    for unit_id, by_mode in quotas.items():
         for mode in Modes.ALL:
-            s = stats.get((alloc.unit_id, mode))
-            quota = alloc.quota_in(mode)
+            s = stats.get((unit_id, mode))
             if not s or not s["reserve_left"]:
                 continue
-            missing = quota - s["completed"] - s["open"]
+            missing = by_mode[mode] - s["completed"] - s["open"]
             if missing > 0:
                 need = math.ceil(missing / settings["response_rate"][mode])
-                out.append((alloc.unit_id, mode, min(need, s["reserve_left"])))
+                out.append((unit_id, mode, min(need, s["reserve_left"])))
     return out
 
 

@@ -3,7 +3,7 @@
 import pytest
 from flask_babel import force_locale
 
-from formatting import number, percent
+from formatting import number, percent, whole_numbers
 
 
 @pytest.mark.parametrize(
@@ -16,6 +16,14 @@ def test_whole_numbers_take_the_language_separator(app, value, vi, en):
             assert number(value) == vi
         with force_locale("en"):
             assert number(value) == en
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_page_of_counts_is_written_as_number_writes_it(app, language):
+    with app.test_request_context(), force_locale(language):
+        write = whole_numbers()
+        for value in (55001, 0, -1234567, 999, 10**12, None, "", 1234.5):
+            assert write(value) == number(value)
 
 
 def test_decimals_and_percentages(app):
