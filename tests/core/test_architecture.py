@@ -34,6 +34,7 @@ ALLOWED = {
         "sampling",
         "questionnaires",
         "links",
+        "results",
     },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
     "public": {

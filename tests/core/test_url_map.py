@@ -96,6 +96,7 @@ EXPECTED = {
     "results.compile": only(WRITE_REF, ok=404),  # no period given
     "results.publish": only(WRITE_REF, ok=404),  # no such version
     "results.download": only(CASE_READERS, ok=404),
+    "results.report": only(CASE_READERS, ok=404),  # no such version
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
