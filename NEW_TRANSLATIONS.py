@@ -143,4 +143,8 @@
     "Province": "Toàn tỉnh",
     "%(n)s responses counted": "%(n)s phiếu được tính",
     "Fewer responses than the minimum base: not ranked": "Số phiếu dưới mức tối thiểu: không xếp hạng",
+    "Results": "Kết quả",
+    "Monthly results": "Kết quả hằng tháng",
+    "Monthly compilation": "Tổng hợp hằng tháng",
+    "Not the first of the month: nothing to compile.": "Chưa phải ngày đầu tháng: không có gì để tổng hợp.",
 }
