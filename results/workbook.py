@@ -139,8 +139,8 @@ def _ranking(ctx):
         Column(_("Unit"), width=40),
         Column(_("Responses"), COUNT),
         Column(_("Overall index"), SHARE, 13),
-        Column(_("95% interval: low"), SHARE, 13),
-        Column(_("95% interval: high"), SHARE, 13),
+        Column(_("95% CI: low"), SHARE, 13),
+        Column(_("95% CI: high"), SHARE, 13),
         Column(_("Rank"), COUNT, 16),
         Column(_("Grade"), width=14),
         Column("RR1", SHARE),
@@ -170,8 +170,8 @@ def _elements(ctx):
         Column(_("Valid answers"), COUNT),
         Column(_("Satisfied"), COUNT),
         Column(_("Index"), SHARE),
-        Column(_("95% interval: low"), SHARE, 13),
-        Column(_("95% interval: high"), SHARE, 13),
+        Column(_("95% CI: low"), SHARE, 13),
+        Column(_("95% CI: high"), SHARE, 13),
     ]
     rows = []
     for u in ctx.units():
@@ -190,8 +190,8 @@ def _questions(ctx):
         Column(_("Valid answers"), COUNT),
         Column(_("Mean (1-5)"), MEAN, 11),
         Column(_("Share satisfied"), SHARE, 12),
-        Column(_("95% interval: low"), SHARE, 13),
-        Column(_("95% interval: high"), SHARE, 13),
+        Column(_("95% CI: low"), SHARE, 13),
+        Column(_("95% CI: high"), SHARE, 13),
     ] + [Column(_("Answers %(level)s", level=level), COUNT) for level in SCALE]
     questions = ctx.figures["province"].get("questions", []) + ctx.figures["questions"]
     rows = [
