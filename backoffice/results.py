@@ -5,28 +5,25 @@ import json
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from exports import csv_chunks
-from models import Grades, JobKinds, JobRun, Period, ResultStatus, ResultVersion
-from results import exporting, service
+from exports import CSV, MIMETYPES, XLSX, csv_chunks, file_chunks
+from models import JobKinds, JobRun, Period, ResultStatus, ResultVersion, audit
+from results import exporting, labels, report, service, workbook
 
 from . import permissions
 from .base import SecureBaseView, _role
 from .jobs import follow, start
 
+JSON = "json"
+
 
 def grade_labels():
     """The grades as seed 004 names them."""
-    return {
-        Grades.EXCELLENT: _("Excellent"),
-        Grades.GOOD: _("Good"),
-        Grades.FAIR: _("Fair"),
-        Grades.AVERAGE: _("Average"),
-        Grades.WEAK: _("Weak"),
-    }
+    return labels.grade_labels()
 
 
 class ResultsView(SecureBaseView):
@@ -106,19 +103,39 @@ class ResultsView(SecureBaseView):
     @expose("/download/<int:version_id>.<fmt>")
     def download(self, version_id, fmt):
         version = self._version(version_id)
+        if fmt not in (JSON, CSV, XLSX):
+            abort(404)
         name = f"sipas-{version.period.month}-v{version.number}"
-        if fmt == "json":
+        audit.record_event(  # who took which version away, in which format
+            "export",
+            ResultVersion._meta.table_name,
+            version.id,
+            {"format": fmt, "period": version.period.month, "version": version.number, "status": version.status},
+        )
+        if fmt == XLSX:
+            return Response(
+                file_chunks(workbook.workbook_file(version)),
+                mimetype=MIMETYPES[XLSX],
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"', "Cache-Control": "no-store"},
+            )
+        if fmt == JSON:
             body = json.dumps(exporting.as_json(version), ensure_ascii=False, indent=1)
             return Response(
                 body,
                 mimetype="application/json",
                 headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
             )
-        if fmt == "csv":
-            headers, rows = exporting.unit_table(version)
-            return Response(
-                b"".join(csv_chunks(headers, iter(rows))),
-                mimetype="text/csv",
-                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-            )
-        abort(404)
+        headers, rows = exporting.unit_table(version)
+        return Response(
+            b"".join(csv_chunks(headers, iter(rows))),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+
+    @expose("/report/<int:version_id>")
+    def report(self, version_id):
+        """The printable monthly notice sent to units (A4, charts drawn here, nothing loaded from
+        elsewhere), in Vietnamese."""
+        version = self._version(version_id)
+        with force_locale(labels.FILED_LOCALE):
+            return self.render("admin/results_report.html", **report.notice(version))

@@ -6,14 +6,14 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from exports import csv_chunks
+from exports import CSV, XLSX, csv_chunks
 from models import Period, ResultVersion
 
-from . import exporting, service
+from . import exporting, service, workbook
 from .settings import ResultSettingsError
 
 results_cli = AppGroup("results", help="Monthly results: compile, publish, export.")
-JSON, CSV = "json", "csv"
+JSON = "json"
 
 
 def _period(month):
@@ -79,12 +79,14 @@ def publish_command(month, number):
 @results_cli.command("export")
 @click.option("--period", "month", required=True)
 @click.option("--version", "number", type=int, default=None, help="Default: the latest.")
-@click.option("--format", "file_format", type=click.Choice([JSON, CSV]), default=JSON, show_default=True)
+@click.option("--format", "file_format", type=click.Choice([JSON, CSV, XLSX]), default=JSON, show_default=True)
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False))
 def export_command(month, number, file_format, path):
-    """Write a version's figures (no personal data): JSON, or the unit table as CSV."""
+    """Write a version's figures (no personal data): JSON, the unit table as CSV, or the workbook."""
     version = _version(_period(month), number)
-    if file_format == JSON:
+    if file_format == XLSX:
+        workbook.workbook_file(version, path)
+    elif file_format == JSON:
         with open(path, "w", encoding="utf-8") as f:
             json.dump(exporting.as_json(version), f, ensure_ascii=False, indent=1)
     else:

@@ -111,6 +111,7 @@ EXPECTED = {
     "results.download": only(CASE_READERS, ok=404),
     "dashboards.index": only(CASE_READERS),
     "dashboards.progress": only(CASE_READERS),  # the sample period: no allocation, an empty list
+    "results.report": only(CASE_READERS, ok=404),  # no such version
     "assignments.index": only(("admin", "supervisor")),
     "assignments.export_board": only(("admin", "supervisor"), ok=404),  # no period given
     "assignments.reassign_selected": only(("admin", "supervisor"), ok=302),
