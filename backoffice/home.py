@@ -26,6 +26,8 @@ from models import (
     Period,
     PeriodStatus,
     Procedure,
+    ResultStatus,
+    ResultVersion,
     SampleCase,
     SampleStatus,
     Unit,
@@ -170,6 +172,25 @@ def _alerts_card():
     )
 
 
+def _results_card():
+    """The latest compiled version of results waiting to be published (the monthly job's, or anyone's):
+    how officers learn that a month's figures are ready."""
+    latest = ResultVersion.select(ResultVersion, Period).join(Period).order_by(ResultVersion.id.desc()).first()
+    if latest is None or latest.status == ResultStatus.PUBLISHED:
+        return None
+    return _card(
+        _("Results of %(m)s: version %(n)s compiled, not published", m=latest.period.month, n=latest.number),
+        _(
+            "Compiled %(d)s by %(who)s. Check what changed, then publish it.",
+            d=moment(latest.created_at),
+            who=latest.created_by,
+        ),
+        url_for("results.index", period=latest.period.month, version=latest.number),
+        _("Open the results"),
+        "warning",
+    )
+
+
 def _jobs_card():
     since = now() - datetime.timedelta(days=7)
     failed = JobRun.select().where((JobRun.status == JobStatus.FAILED) & (JobRun.created_at >= since)).count()
@@ -197,6 +218,8 @@ def attention(role):
         cards.append(_review_card())
     if permissions.can_read(role, "assignments"):
         cards.append(_absent_card())
+    if permissions.can_write(role, "results"):
+        cards.append(_results_card())
     if permissions.can_read(role, "audit"):
         cards.append(_chain_card())
     return [c for c in cards if c]

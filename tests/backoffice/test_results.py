@@ -91,3 +91,16 @@ def test_the_workbook_download_is_recorded_and_the_report_stands_alone(
         reader = app.test_client()
         auth.login(role, client=reader)
         assert reader.get(f"/admin/results/report/{version.id}").status_code == 200
+
+
+def test_officers_are_told_on_their_home_page_that_results_await_publication(
+    client, auth, users, submitted_interview, runner
+):
+    review.approve(submitted_interview().id, users["supervisor"])
+    auth.login("officer")
+    assert "/admin/results/?period=2026-10" not in client.get("/admin/").get_data(as_text=True)
+    assert runner.invoke(args=["results", "compile", "--period", "2026-10"]).exit_code == 0
+    home = client.get("/admin/").get_data(as_text=True)
+    assert "/admin/results/?period=2026-10&amp;version=1" in home
+    assert runner.invoke(args=["results", "publish", "--period", "2026-10"]).exit_code == 0
+    assert "/admin/results/?period=2026-10&amp;version=1" not in client.get("/admin/").get_data(as_text=True)
