@@ -7,6 +7,7 @@ import collections
 from models import Elements, LinkStatus, Modes
 
 from . import arithmetic as a
+from . import scheme18
 
 PROVINCE = "province"
 
@@ -22,6 +23,8 @@ class _Group:
         self.completes = collections.Counter()  # channel
         self.answers = collections.defaultdict(collections.Counter)  # (channel, question) -> value counts
         self.links = collections.Counter()  # (channel, status)
+        self.case_values = collections.Counter()  # (case field, value), for the 18-point scheme
+        self.choices = collections.Counter()  # (channel, question, value), for the 18-point scheme
 
     def add(self, other):
         self.cases += other.cases
@@ -33,7 +36,20 @@ class _Group:
         for key, counts in other.answers.items():
             self.answers[key].update(counts)
         self.links.update(other.links)
+        self.case_values.update(other.case_values)
+        self.choices.update(other.choices)
         return self
+
+
+def _scheme18(group, scheme, counted):
+    """The group's 18-point score (answers given through the channels counted), or None when off."""
+    if not scheme.get("enabled"):
+        return None
+    answers = collections.Counter()
+    for (channel, question, value), n in group.choices.items():
+        if channel in counted:
+            answers[(question, value)] += n
+    return scheme18.score(scheme, group.case_values, answers)
 
 
 def _share_json(share):
@@ -148,6 +164,11 @@ def build(t, settings, month):
         groups[unit].answers[(channel, question)][value] += n
     for (unit, channel, status), n in t.links.items():
         groups[unit].links[(channel, status)] += n
+    for (unit, field, value), n in t.case_values.items():
+        groups[unit].case_values[(field, value)] += n
+    for (unit, channel, question, value), n in t.choices.items():
+        groups[unit].choices[(channel, question, value)] += n
+    scheme = settings["scheme18"]
 
     units, questions, by_level = [], [], collections.defaultdict(list)
     province, levels = _Group(), collections.defaultdict(_Group)
@@ -156,7 +177,9 @@ def build(t, settings, month):
         province.add(group)
         levels[level].add(group)
         summary, by_question = _summary(group, counted, t.elements, weights, t.scaled)
-        units.append({"unit": code, "name": name, "level": level, **summary})
+        units.append(
+            {"unit": code, "name": name, "level": level, **summary, "scheme18": _scheme18(group, scheme, counted)}
+        )
         by_level[level].append(units[-1])
         questions.extend(_question_rows(code, by_question))
     for members in by_level.values():
@@ -168,7 +191,11 @@ def build(t, settings, month):
     province_summary, province_questions = _summary(province, counted, t.elements, weights, t.scaled)
     return {
         "period": month,
-        "province": {**province_summary, "questions": _question_rows(PROVINCE, province_questions)},
+        "province": {
+            **province_summary,
+            "questions": _question_rows(PROVINCE, province_questions),
+            "scheme18": _scheme18(province, scheme, counted),
+        },
         "levels": [
             {
                 "level": level,

@@ -7,7 +7,7 @@ import json
 from models import ResultStatus, ResultVersion, audit, db, now
 from models.audit import current_actor
 
-from . import figures, tallies
+from . import figures, scheme18, tallies
 from .settings import merged
 
 
@@ -23,7 +23,7 @@ def compile_period(period, note=None, progress=None):
     """A new version of the period's results; returns (version, created). The same figures as the
     latest version make no new version (compiling twice changes nothing)."""
     settings = merged(period.settings)
-    counted = tallies.read(period)
+    counted = tallies.read(period, *scheme18.needs(settings["scheme18"]))
     if progress:
         progress(0.6)
     data = figures.build(counted, settings, period.month)

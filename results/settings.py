@@ -1,11 +1,13 @@
 """A period's results settings, under the period's settings key "results" (defaults below): which
 channels count in the published index, the elements' weights, the minimum base for a rank, the grade
-thresholds and the smallest base the public page shows a figure for."""
+thresholds, the smallest base the public page shows a figure for and the 18-point scheme."""
 
 import copy
 import json
 
 from models import Elements, Grades, InterviewChannels
+
+from . import scheme18
 
 DEFAULTS = {
     "channels": list(InterviewChannels.ALL),  # all count by default: interviews, links, counter, kiosk, paper
@@ -20,6 +22,7 @@ DEFAULTS = {
         [Grades.WEAK, 0.0],
     ],
     "public_minimum": 5,  # the public page shows no figure for a unit with fewer completes
+    "scheme18": scheme18.DEFAULT,  # the optional 18-point scheme, off by default (docs/results.md)
 }
 
 
@@ -35,6 +38,8 @@ def merged(stored):
         raise ResultSettingsError(f"unknown results setting: {sorted(unknown)}")
     if isinstance(extra.get("weights"), dict):
         settings["weights"].update(extra.pop("weights"))
+    if isinstance(extra.get("scheme18"), dict):  # given in part: the rest is the default's
+        settings["scheme18"].update(extra.pop("scheme18"))
     settings.update(extra)
     validate(settings)
     return settings
@@ -52,3 +57,8 @@ def validate(settings):
     lows = [g[1] for g in grades]
     if names != list(Grades.ALL) or lows != sorted(lows, reverse=True) or not all(0 <= v <= 1 for v in lows):
         raise ResultSettingsError("grades must list every grade, best first, with falling thresholds in [0, 1]")
+    if not isinstance(settings["scheme18"], dict) or not isinstance(settings["scheme18"].get("enabled"), bool):
+        raise ResultSettingsError("scheme18 must be an object whose enabled is true or false")
+    problem = scheme18.problem(settings["scheme18"])
+    if problem:
+        raise ResultSettingsError(problem)

@@ -47,6 +47,10 @@ class Tallies:
     elements: dict  # question -> element code (its criterion dropped), of questions on the 1-5 scale
     scaled: set  # questions answered on the 1-5 satisfaction scale (only they are counted)
     versions: list  # [(form_id, version)] of the questionnaires the counted interviews used
+    case_values: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    # (unit, case field, value as text) -> cases returned, for the 18-point scheme's case rules
+    choices: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    # (unit, channel, question, value) -> answers of approved interviews, of the scheme's questions
 
 
 def _count_of(column, value):
@@ -59,8 +63,8 @@ def _in_period(period):
     return (Case.returned_at >= start) & (Case.returned_at < end)
 
 
-def read(period):
-    """The period's Tallies."""
+def read(period, case_fields=(), choice_questions=()):
+    """The period's Tallies; with the case fields and questions the 18-point scheme counts, if any."""
     in_period = _in_period(period)
     units = {
         u.id: (u.code, u.name, u.level.code)
@@ -115,6 +119,7 @@ def read(period):
         }
     )
     enumerators = _enumerators(period, in_period)
+    case_values, choices = _scheme_counts(in_period, case_fields, choice_questions)
     return Tallies(
         units,
         cases,
@@ -129,7 +134,43 @@ def read(period):
         elements,
         scaled,
         versions,
+        case_values,
+        choices,
     )
+
+
+def _text(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _scheme_counts(in_period, case_fields, choice_questions):
+    """The cases returned by (unit, field, value) and the answers by (unit, channel, question, value)
+    that the 18-point scheme's rules count; one GROUP BY each."""
+    case_values, choices = collections.Counter(), collections.Counter()
+    if case_fields:
+        columns = [getattr(Case, f) for f in case_fields]
+        for unit, *values, n in (
+            Case.select(Case.unit, *columns, fn.COUNT(Case.id)).where(in_period).group_by(Case.unit, *columns).tuples()
+        ):
+            for field, value in zip(case_fields, values):
+                case_values[(unit, field, _text(value))] += n
+    if choice_questions:
+        for unit, channel, question, value, n in (
+            Answer.select(Case.unit, Interview.channel, Answer.question, Answer.value, fn.COUNT(Answer.id))
+            .join(Interview, on=(Answer.interview == Interview.id))
+            .join(Case, on=(Interview.case == Case.id))
+            .where(
+                in_period
+                & (Interview.status == InterviewStatus.APPROVED)
+                & Answer.question.in_(list(choice_questions))
+                & Answer.value.is_null(False)
+                & (Answer.value != "")
+            )
+            .group_by(Case.unit, Interview.channel, Answer.question, Answer.value)
+            .tuples()
+        ):
+            choices[(unit, channel, question, value)] += n
+    return case_values, choices
 
 
 def _enumerators(period, in_period):
