@@ -62,7 +62,9 @@ def answer_values(definition, rng):
     return dict(itertools.islice(out.items(), ANSWERS))
 
 
-def tables(n, level_id, version_id, definition, seed=2026):
+def tables(n, level_id, version_id, definition, seed=2026, months=(MONTH,)):
+    """The rows of the units, a procedure, and n cases with their approved interviews and answers; case i
+    returned in months[i % len(months)]."""
     rng = random.Random(seed)
     stamp = "2026-10-01 08:00:00"
     units = [(i, f"BENCH{i:03d}", f"Đơn vị {i:03d}", level_id, None, True, stamp, stamp) for i in range(1, UNITS + 1)]
@@ -73,7 +75,7 @@ def tables(n, level_id, version_id, definition, seed=2026):
     def cases():
         for i in range(n):
             day = i % 28 + 1
-            returned = f"2026-10-{day:02d} 10:00:00"
+            returned = f"{months[i % len(months)]}-{day:02d} 10:00:00"
             yield (
                 i + 1,
                 f"BENCH-{i + 1:08d}",
@@ -144,12 +146,12 @@ def _chunks(rows, size=100_000):
         yield chunk
 
 
-def fill(backend, url, n, version_id, definition):
+def fill(backend, url, n, version_id, definition, months=(MONTH,)):
     if backend == "sqlite":
         conn = sqlite3.connect(url.split("sqlite:///", 1)[1], isolation_level=None)
         level = conn.execute("SELECT id FROM unit_level WHERE code = 'xa'").fetchone()[0]
         conn.execute("BEGIN")
-        for table, (columns, rows) in tables(n, level, version_id, definition).items():
+        for table, (columns, rows) in tables(n, level, version_id, definition, months=months).items():
             sql = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
             for chunk in _chunks(rows):
                 conn.executemany(sql, chunk)
@@ -161,7 +163,7 @@ def fill(backend, url, n, version_id, definition):
     with conn.cursor() as cur:
         cur.execute("SELECT id FROM unit_level WHERE code = 'xa'")
         level = cur.fetchone()[0]
-        for table, (columns, rows) in tables(n, level, version_id, definition).items():
+        for table, (columns, rows) in tables(n, level, version_id, definition, months=months).items():
             for chunk in _chunks(rows):
                 buf = io.StringIO()
                 csv.writer(buf).writerows(chunk)

@@ -4,7 +4,8 @@ published figures. No sign-in; nothing about any person; the same page for every
 
 import json
 
-from flask import Response, abort, make_response, render_template
+from flask import Response, abort, current_app, make_response, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 import charts
@@ -18,6 +19,24 @@ from .blueprint import bp
 LIMIT = "120/minute"
 MAX_AGE = 60  # seconds a browser or proxy may keep a page: a publication shows within a minute
 TREND_MONTHS = 24
+KEPT = 256  # rendered pages and downloads kept per process
+_rendered = {}  # key (what, locale, versions, levels) -> body: published figures never change
+
+
+def _memo(key, make):
+    """make(), kept under `key` (none kept while the session holds a flashed message: it is the reader's)."""
+    if current_app.config["SESSION_COOKIE_NAME"] in request.cookies and "_flashes" in session:
+        return make()
+    body = _rendered.get(key)
+    if body is None:
+        if len(_rendered) >= KEPT:
+            _rendered.clear()
+        body = _rendered[key] = make()
+    return body
+
+
+def _key(what, versions, shown, *more):
+    return (what, str(get_locale()), tuple((v.id, v.digest) for v in versions), shown.id, *more)
 
 
 def grade_labels():
@@ -62,11 +81,16 @@ def _published(month=None):
 def _page(versions, shown):
     if shown is None:
         return _cached(make_response(render_template("public/results.html", shown=None, versions=[])))
+    levels = list(UnitLevel.select().order_by(UnitLevel.sort_order, UnitLevel.code))
+    key = _key("page", versions, shown, tuple((level.code, level.name) for level in levels))
+    return _cached(make_response(_memo(key, lambda: _render(versions, shown, levels))))
+
+
+def _render(versions, shown, levels):
     summary = reading.summary(shown)
     recent = [v for v in versions if v.month <= shown.month][-TREND_MONTHS:]
     months = [v.month for v in recent]
     trend = public_view.trends([reading.summary(v) for v in recent])
-    levels = list(UnitLevel.select().order_by(UnitLevel.sort_order, UnitLevel.code))
     level_names = {level.code: level.name for level in levels}
     groups = public_view.by_level(summary, [level.code for level in levels])
     sparks = {
@@ -87,7 +111,7 @@ def _page(versions, shown):
         elements=element_labels(),
         element_codes=Elements.ALL,
     )
-    return _cached(make_response(body))
+    return body
 
 
 @bp.route("/ket-qua", endpoint="results")
@@ -110,14 +134,16 @@ def results_data(month, fmt):
     if fmt not in ("json", "csv"):
         abort(404)
     _versions, shown = _published(month)
-    summary = reading.summary(shown)
     name = f"sipas-ket-qua-{shown.month}"
-    if fmt == "json":
-        body = json.dumps(public_view.open_data(summary, shown), ensure_ascii=False, indent=1)
-        mimetype = "application/json"
-    else:
-        headers, rows = public_view.open_table(summary)
-        body, mimetype = b"".join(csv_chunks(headers, iter(rows))), "text/csv"
-    response = Response(body, mimetype=mimetype)
+    body = _memo(_key(fmt, [shown], shown), lambda: _data(shown, fmt))
+    response = Response(body, mimetype="application/json" if fmt == "json" else "text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return _cached(response)
+
+
+def _data(shown, fmt):
+    summary = reading.summary(shown)
+    if fmt == "json":
+        return json.dumps(public_view.open_data(summary, shown), ensure_ascii=False, indent=1)
+    headers, rows = public_view.open_table(summary)
+    return b"".join(csv_chunks(headers, iter(rows)))
