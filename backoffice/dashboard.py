@@ -24,22 +24,12 @@ from models import (
     UnitLevel,
     now,
 )
+from results import labels as result_labels
 from results import reading
 
 from .base import SecureBaseView
 
 BASES = ("latest", "published")  # trends: each month's latest compiled version, or its published one
-
-
-def element_labels():
-    return {
-        Elements.ACCESS: _("Access to the service"),
-        Elements.PROCEDURE: _("Administrative procedures"),
-        Elements.CIVIL_SERVANTS: _("Civil servants"),
-        Elements.RESULT: _("Results of the service"),
-        Elements.FEEDBACK: _("Handling of feedback"),
-        Elements.LEGAL_DOCUMENTS: _("Legal documents"),
-    }
 
 
 def progress_rows(period):
@@ -143,7 +133,7 @@ class DashboardView(SecureBaseView):
     def index(self):
         periods, period = self._period()
         basis = request.args.get("basis") if request.args.get("basis") in BASES else BASES[0]
-        labels = element_labels()
+        labels = result_labels.element_labels()
         version = ResultVersion.latest(period) if period else None
         versions = reading.per_period(published_only=basis == "published")
         rows = progress_rows(period) if period else []

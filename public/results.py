@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 import charts
 from exports import csv_chunks
-from models import Elements, Grades, UnitLevel
+from models import Elements, UnitLevel
 from ratelimits import limiter
+from results import labels as result_labels
 from results import public_view, reading
 
 from .blueprint import bp
@@ -37,28 +38,6 @@ def _memo(key, make):
 
 def _key(what, versions, shown, *more):
     return (what, str(get_locale()), tuple((v.id, v.digest) for v in versions), shown.id, *more)
-
-
-def grade_labels():
-    """The grades as seed 004 names them."""
-    return {
-        Grades.EXCELLENT: _("Excellent"),
-        Grades.GOOD: _("Good"),
-        Grades.FAIR: _("Fair"),
-        Grades.AVERAGE: _("Average"),
-        Grades.WEAK: _("Weak"),
-    }
-
-
-def element_labels():
-    return {
-        Elements.ACCESS: _("Access to the service"),
-        Elements.PROCEDURE: _("Administrative procedures"),
-        Elements.CIVIL_SERVANTS: _("Civil servants"),
-        Elements.RESULT: _("Results of the service"),
-        Elements.FEEDBACK: _("Handling of feedback"),
-        Elements.LEGAL_DOCUMENTS: _("Legal documents"),
-    }
 
 
 def _cached(response):
@@ -107,8 +86,8 @@ def _render(versions, shown, levels):
         sparks=sparks,
         months=months,
         minimum=public_view.minimum(summary),
-        grades=grade_labels(),
-        elements=element_labels(),
+        grades=result_labels.grade_labels(),
+        elements=result_labels.element_labels(),
         element_codes=Elements.ALL,
     )
     return body
