@@ -13,7 +13,7 @@ from peewee import fn
 from formatting import moment
 from models import AuditRecord, Case, JobKinds, Period, Procedure, Role, Unit, User
 
-from .base import DayRangeFilter, SecureModelView, is_id
+from .base import DayRangeFilter, SecureModelView, is_id, once_per_request
 from .jobs import follow, start
 
 
@@ -151,9 +151,9 @@ class AuditView(SecureModelView):
     column_sortable_list = ("seq",)
     column_formatters = {
         "at": lambda v, c, m, n: moment(m.at),
-        "action": lambda v, c, m, n: action_names().get(m.action, m.action),
-        "model": lambda v, c, m, n: object_names().get(m.model, m.model),
-        "source": lambda v, c, m, n: source_names().get(m.source, m.source),
+        "action": lambda v, c, m, n: once_per_request(action_names).get(m.action, m.action),
+        "model": lambda v, c, m, n: once_per_request(object_names).get(m.model, m.model),
+        "source": lambda v, c, m, n: once_per_request(source_names).get(m.source, m.source),
         "role": lambda v, c, m, n: _role_names().get(m.role, m.role),
         "object_id": _object,
         "actor": _actor,

@@ -2,7 +2,7 @@
 
 import datetime
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.babel import Translations
 from flask_admin.contrib.peewee import ModelView
@@ -74,6 +74,16 @@ class RoleGate:
         if feature and not feature(self):
             abort(403)
         return None
+
+
+def once_per_request(build):
+    """`build()` (labels of codes, e.g. `{"create": _("Created"), …}`), built once per request and kept
+    in `g`: a list's formatters then translate each label once a page instead of once a row (`_()`
+    costs a few µs; 50 rows of the audit trail made 1,700 calls, half of the page)."""
+    cache = g.setdefault("labels_per_request", {})
+    if build not in cache:
+        cache[build] = build()
+    return cache[build]
 
 
 class LiveOptions:

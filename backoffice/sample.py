@@ -11,7 +11,7 @@ from peewee import JOIN
 from fieldwork import enumerators
 from models import Assignment, AssignmentStatus, Case, Modes, Period, Procedure, SampleCase, SampleStatus, Unit, User
 
-from .base import LiveFilterEqual, SecureModelView
+from .base import LiveFilterEqual, SecureModelView, once_per_request
 from .cases import _unit_options
 
 
@@ -102,10 +102,10 @@ class SampleView(SecureModelView):
         "period": lambda v, c, m, n: m.period.month,
         "unit": lambda v, c, m, n: m.unit.name,
         "procedure": lambda v, c, m, n: m.case.procedure.name,
-        "mode": lambda v, c, m, n: mode_labels().get(m.mode, m.mode),
-        "status": lambda v, c, m, n: sample_status_labels().get(m.status, m.status),
+        "mode": lambda v, c, m, n: once_per_request(mode_labels).get(m.mode, m.mode),
+        "status": lambda v, c, m, n: once_per_request(sample_status_labels).get(m.status, m.status),
         "enumerator": lambda v, c, m, n: m.assignment_row.enumerator.full_name if m.assignment_row else "",
-        "state": lambda v, c, m, n: state_labels()[state_of(m)],
+        "state": lambda v, c, m, n: once_per_request(state_labels)[state_of(m)],
     }
     column_formatters = {**_shared, "case": _case_link}
     can_export = True
