@@ -87,6 +87,20 @@ def save_answers(interview_id, user, raw):
     return checked.answers, checked.errors
 
 
+def hold_complete(interview, status, at):
+    """End the interview at `at` with this status and save it as the case's one complete (in a
+    savepoint); False, nothing saved, when the case holds its complete already (through any channel)."""
+    interview.status, interview.ended_at = status, at
+    interview.duration_seconds = int((at - interview.started_at).total_seconds())
+    interview.complete_case = interview.case_id
+    try:
+        with db.atomic():
+            interview.save()
+    except IntegrityError:
+        return False
+    return True
+
+
 def submit(interview_id, user, raw=None):
     """Check every answer as complete, lock the interview and close its assignment as complete (1.1).
     A second submission of the same interview returns it unchanged."""
@@ -107,14 +121,8 @@ def submit(interview_id, user, raw=None):
             raise InterviewRefused("invalid", checked.errors)
         at = now()
         interview.answers = json.dumps(checked.answers, ensure_ascii=False, sort_keys=True)
-        interview.status, interview.ended_at = InterviewStatus.SUBMITTED, at
-        interview.duration_seconds = int((at - interview.started_at).total_seconds())
-        interview.complete_case = interview.case_id
-        try:
-            with db.atomic():
-                interview.save()
-        except IntegrityError:
-            raise InterviewRefused("answered") from None  # the case has its complete already
+        if not hold_complete(interview, InterviewStatus.SUBMITTED, at):
+            raise InterviewRefused("answered")  # the case has its complete already
         assignment = own_open(interview.assignment_id, user.id, lock=True)
         assignment.status, assignment.outcome, assignment.updated_at = (
             AssignmentStatus.CLOSED,

@@ -2,16 +2,13 @@
 opened and answered through the same questionnaires, skip rules and checks as an interview, submitted
 once (the case's one complete, held by the database), declined (a refusal), locked by time."""
 
-import contextlib
 import datetime
 import json
 import weakref
 
-from peewee import IntegrityError
-
 from fieldwork import alerts
 from fieldwork.calls import close_for_case
-from fieldwork.interviewing import version_for
+from fieldwork.interviewing import hold_complete, version_for
 from models import (
     Case,
     Dispositions,
@@ -28,6 +25,7 @@ from models import (
     now,
 )
 from models.audited import update_rows
+from models.base import joined_transaction
 from questionnaires import validation
 
 from .settings import merged
@@ -95,7 +93,7 @@ def response_of(link, resume=ANY):
 
 def response_for(link_id, resume=ANY):
     """(the link, read locked, and its response) as `response_of`, from the link's id."""
-    with _transaction():
+    with joined_transaction():
         link = _locked_link(link_id)
         if not is_open(link):
             raise LinkRefused("closed")
@@ -157,16 +155,11 @@ def _own(link_id, interview_id):
     return link, interview
 
 
-def _transaction():
-    """The caller's transaction when there is one (a page post does all its work in one), else a new one."""
-    return contextlib.nullcontext() if db.in_transaction() else db.atomic()
-
-
 def save(link_id, interview_id, raw, required=(), owned=None):
     """Merge posted answers into the response; returns (answers, errors). Questions named in
     `required` (the page's) must be answered when asked. `owned`: the (link, interview) this
     transaction read locked already (response_for)."""
-    with _transaction():
+    with joined_transaction():
         _link, interview = owned or _own(link_id, interview_id)
         definition = version_of(interview).definition_dict()
         merged_answers = {**interview.answers_dict(), **{k: v for k, v in raw.items() if isinstance(k, str)}}
@@ -186,22 +179,16 @@ def submit(link_id, interview_id, owned=None):
     """Check every answer as complete and lock the response: the case's one complete, counted at once
     (there is no enumerator whose work a supervisor reviews); the case leaves the interviewers' lists.
     A second submission is refused as closed."""
-    with _transaction():
+    with joined_transaction():
         link, interview = owned or _own(link_id, interview_id)
         definition = version_of(interview).definition_dict()
         checked = validation.check(definition, interview.answers_dict(), complete=True)
         if checked.errors:
             raise LinkRefused("invalid", checked.errors)
         at = now()
-        interview.status, interview.ended_at = InterviewStatus.APPROVED, at
         interview.reviewed_at = at
-        interview.duration_seconds = int((at - interview.started_at).total_seconds())
-        interview.complete_case = interview.case_id
-        try:
-            with db.atomic():
-                interview.save()
-        except IntegrityError:
-            raise LinkRefused("closed") from None  # answered through another channel meanwhile
+        if not hold_complete(interview, InterviewStatus.APPROVED, at):
+            raise LinkRefused("closed")  # answered through another channel meanwhile
         link.status, link.finished_at = LinkStatus.ANSWERED, at
         link.save()
         close_for_case(link.case_id, Dispositions.COMPLETE, RESPONDENT, reason=link.channel)
@@ -212,7 +199,7 @@ def submit(link_id, interview_id, owned=None):
 def decline(link_id, owned=None):
     """The respondent does not want to answer: a refusal (2.11), respected at once: the link closes,
     no reminder goes, and the case leaves the interviewers' lists."""
-    with _transaction():
+    with joined_transaction():
         link = owned or SurveyLink.locked(link_id)
         if not is_open(link):
             raise LinkRefused("closed")
@@ -222,43 +209,32 @@ def decline(link_id, owned=None):
     return link
 
 
+def _finish(links, status, at):
+    """End these live links (read with their id and status) with `status` at `at`, audited; how many."""
+    return update_rows(
+        SurveyLink,
+        (
+            (link.id, {"status": link.status, "finished_at": None}, {"status": status, "finished_at": at})
+            for link in links
+        ),
+    )
+
+
 def lock_due(at=None):
     """Lock the sent links whose time is up, and close the live ones whose case was answered through
     another channel; returns (locked, closed). Run daily; every request checks the time as well."""
     at = at or now()
     with db.atomic():
-        due = list(
-            SurveyLink.select(SurveyLink.id, SurveyLink.status, SurveyLink.finished_at).where(
-                (SurveyLink.status == LinkStatus.SENT) & (SurveyLink.locks_at <= at)
-            )
+        due = SurveyLink.select(SurveyLink.id, SurveyLink.status).where(
+            (SurveyLink.status == LinkStatus.SENT) & (SurveyLink.locks_at <= at)
         )
-        locked = update_rows(
-            SurveyLink,
-            (
-                (
-                    link.id,
-                    {"status": link.status, "finished_at": None},
-                    {"status": LinkStatus.LOCKED, "finished_at": at},
-                )
-                for link in due
-            ),
-        )
-        answered = list(
+        locked = _finish(list(due), LinkStatus.LOCKED, at)
+        answered = (
             SurveyLink.select(SurveyLink.id, SurveyLink.status)
             .join(Interview, on=(Interview.complete_case == SurveyLink.case))
             .where(SurveyLink.status.in_(LinkStatus.LIVE))
         )
-        closed = update_rows(
-            SurveyLink,
-            (
-                (
-                    link.id,
-                    {"status": link.status, "finished_at": None},
-                    {"status": LinkStatus.CLOSED, "finished_at": at},
-                )
-                for link in answered
-            ),
-        )
+        closed = _finish(list(answered), LinkStatus.CLOSED, at)
     return locked, closed
 
 

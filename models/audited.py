@@ -5,11 +5,10 @@ Audited models refuse peewee's query-level writes (`insert`, `insert_many`, `upd
 and `models.bulk.insert_rows` with UnauditedWrite; only `save()`, `delete_instance()` and the
 functions below write them."""
 
-import contextlib
 import datetime
 
 from . import audit, bulk
-from .base import BaseModel, audited_write, check_write, db, now
+from .base import BaseModel, audited_write, check_write, db, joined_transaction, now
 
 AUDIT_BATCH = 5000  # audit records made and written at a time, bounding memory
 
@@ -48,12 +47,6 @@ def _state_of(model, data):
     """The audited state of a row's data (field name -> value): every column, personal data redacted."""
     fields = model._meta.sorted_fields
     return _snapshotter(model, [f.column_name for f in fields])([data.get(f.name) for f in fields])
-
-
-def _write_block():
-    """The transaction of one audited write: the caller's when there is one (no savepoint: a caller
-    that goes on after a failed write makes its own, as with any statement), else a new one."""
-    return contextlib.nullcontext() if db.in_transaction() else db.atomic()
 
 
 def _record_batches(entries):
@@ -129,7 +122,7 @@ class AuditedModel(BaseModel):
         model = type(self)
         pk = self._pk
         creating = force_insert or pk is None
-        with _write_block(), audited_write():
+        with joined_transaction(), audited_write():
             old = None
             if not creating:
                 old = db.held_row(model, pk)  # the row as this transaction locked it, if it did
@@ -161,7 +154,7 @@ class AuditedModel(BaseModel):
     def delete_instance(self, recursive=False, delete_nullable=False):
         if recursive:
             raise ValueError("Recursive deletes are not audited; delete dependants first")
-        with _write_block(), audited_write():
+        with joined_transaction(), audited_write():
             before = self.audit_snapshot()
             db.forget_rows()  # a delete may cascade to rows held
             result = super().delete_instance()

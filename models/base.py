@@ -131,6 +131,12 @@ def now():
     return datetime.datetime.now(LOCAL_TZ).replace(tzinfo=None)
 
 
+def joined_transaction():
+    """The caller's transaction when there is one (no savepoint: a caller that goes on after a failed
+    write makes its own, as with any statement), else a new one."""
+    return contextlib.nullcontext() if db.in_transaction() else db.atomic()
+
+
 @contextlib.contextmanager
 def audited_write():
     """Open the audited tables to writes for the block: only the audited-write API uses this."""

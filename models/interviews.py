@@ -1,7 +1,6 @@
 """Interviews: the AAPOR dispositions as data, call attempts, interviews with their answers (one
 complete per case, enforced by a unique column), and alerts raised by answers."""
 
-import contextlib
 import json
 
 from peewee import (
@@ -14,7 +13,7 @@ from peewee import (
 )
 
 from .audited import AuditedModel
-from .base import BaseModel, db, now
+from .base import BaseModel, joined_transaction, now
 from .cases import Case
 from .fieldwork import Assignment
 from .org import Unit
@@ -82,7 +81,7 @@ class Interview(AuditedModel):
 
     def save(self, *args, **kwargs):
         """Saved with its audit record; once complete, its answers are also written as rows (Answer)."""
-        with contextlib.nullcontext() if db.in_transaction() else db.atomic():  # no savepoint of its own
+        with joined_transaction():
             result = super().save(*args, **kwargs)
             if result and self.status != InterviewStatus.IN_PROGRESS:
                 Answer.replace_for(self)
