@@ -17,17 +17,6 @@ from .blueprint import bp, enumerator_required, no_store
 MAX_ANSWERS = 500  # names in one save: a questionnaire has tens
 
 
-def facts_of(case_id):
-    """What a label may name from the case: its unit, procedure and civil servants (never the applicant)."""
-    case = Case.with_names(case_id)
-    return case, {
-        "unit": case.unit.name,
-        "procedure": case.procedure.name,
-        "receiving_officer": case.receiving_officer,
-        "handling_officer": case.handling_officer,
-    }
-
-
 def _visible(interview_id):
     """The enumerator's own interview, open or not (a submitted one is shown read-only)."""
     interview = Interview.get_or_none(Interview.id == interview_id)
@@ -37,7 +26,7 @@ def _visible(interview_id):
 
 
 def _render(interview, errors=None, answers=None, status=200):
-    case, facts = facts_of(interview.case_id)
+    case, facts = Case.with_facts(interview.case_id)
     definition = interview.version.definition_dict()
     response = make_response(
         render_template(

@@ -54,6 +54,18 @@ class Case(AuditedModel):
             .first()
         )
 
+    @classmethod
+    def with_facts(cls, case_id):
+        """(the case with its names, what a questionnaire's label may name from it: its unit,
+        procedure and civil servants, never the applicant)."""
+        case = cls.with_names(case_id)
+        return case, {
+            "unit": case.unit.name,
+            "procedure": case.procedure.name,
+            "receiving_officer": case.receiving_officer,
+            "handling_officer": case.handling_officer,
+        }
+
     @property
     def month(self):
         return self.returned_at.strftime("%Y-%m") if self.returned_at else None

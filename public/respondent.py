@@ -57,16 +57,6 @@ def closed_page(status=404):
     return no_store(make_response(render_template("public/closed.html", kiosk=None), status))
 
 
-def _facts(case_id):
-    case = Case.with_names(case_id)
-    return case, {
-        "unit": case.unit.name,
-        "procedure": case.procedure.name,
-        "receiving_officer": case.receiving_officer,
-        "handling_officer": case.handling_officer,
-    }
-
-
 def _hidden(page, answers):
     """Names of the page's items a skip rule leaves out with these answers (a group hides its items)."""
     out = set()
@@ -126,7 +116,7 @@ def render_page(link, interview, index, errors=None, status=200, kiosk=None, ans
     split, closing = pages.split(definition)
     answers = interview.answers_dict() if answers is None else answers
     index = max(0, min(index, len(split) - 1))
-    case, facts = _facts(link.case_id)
+    case, facts = Case.with_facts(link.case_id)
     language = str(get_locale())
     by_name = {item["name"]: item for item in render.items(definition, language, facts)}
     page = split[index]
@@ -160,7 +150,7 @@ def done_page(interview, declined=False, kiosk=None):
     if interview is not None and not declined:
         definition = service.version_of(interview).definition_dict()
         _split, notes = pages.split(definition)
-        _case, facts = _facts(interview.case_id)
+        _case, facts = Case.with_facts(interview.case_id)
         language = str(get_locale())
         closing = [render.fill(render.text(n.get("label"), language), facts) for n in notes]
     end()
