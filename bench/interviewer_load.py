@@ -51,6 +51,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from loadkit import (  # noqa: E402
+    COMPLETE_ANSWERS,
     KEYS,
     PAGE_LIMIT_KB,
     HttpClient,
@@ -72,27 +73,6 @@ PG_NAME = "sipas_bench_interviewer"
 PASSWORD = "bench-enumerator-2026"
 NO_ANSWER = "3.13"
 FORM_ID = "sipas_truc_tiep"
-# A complete set of answers for the shipped in-person form (tests/factories.py's COMPLETE_ANSWERS)
-COMPLETE_ANSWERS = {
-    "dong_y": "co",
-    "dung_ho_so": "co",
-    "co_so_vat_chat": "4",
-    "thong_tin_tien_ich": "5",
-    "niem_yet": "4",
-    "dung_quy_dinh": "3",
-    "cong_chuc_tiep_nhan": "5",
-    "cong_chuc_giai_quyet": "4",
-    "thai_do": "5",
-    "nang_luc": "khong_y_kien",
-    "phien_ha": "khong",
-    "dung_hen": "som_dung_hen",
-    "ket_qua_chinh_xac": "5",
-    "so_lan_di_lai": "1",
-    "da_gop_y": "khong",
-    "kenh_gop_y": "3",
-    "van_ban": "4",
-    "hai_long_chung": "4",
-}
 RATED = ["co_so_vat_chat", "thong_tin_tien_ich", "niem_yet", "dung_quy_dinh", "thai_do", "van_ban"]
 FLOW_STEPS = ("list", "assignment", "attempt", "start", "interview page", "save", "submit")
 

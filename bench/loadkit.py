@@ -22,6 +22,28 @@ import urllib.parse
 from scratch import pg_connect
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# A complete set of answers for the shipped in-person form, for both load benches (the tests have
+# theirs in tests/factories.py: a bench does not import the tests)
+COMPLETE_ANSWERS = {
+    "dong_y": "co",
+    "dung_ho_so": "co",
+    "co_so_vat_chat": "4",
+    "thong_tin_tien_ich": "5",
+    "niem_yet": "4",
+    "dung_quy_dinh": "3",
+    "cong_chuc_tiep_nhan": "5",
+    "cong_chuc_giai_quyet": "4",
+    "thai_do": "5",
+    "nang_luc": "khong_y_kien",
+    "phien_ha": "khong",
+    "dung_hen": "som_dung_hen",
+    "ket_qua_chinh_xac": "5",
+    "so_lan_di_lai": "1",
+    "da_gop_y": "khong",
+    "kenh_gop_y": "3",
+    "van_ban": "4",
+    "hai_long_chung": "4",
+}
 KEYS = {"SECRET_KEY": "bench-secret-key-" + "s" * 40, "PII_KEY": "bench-pii-key-" + "p" * 40}
 PAGE_LIMIT_KB = 100
 TOKEN_PATH_RE = re.compile(r"/s/[^/?#]+")  # a survey token: never printed

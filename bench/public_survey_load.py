@@ -56,6 +56,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from loadkit import (  # noqa: E402
+    COMPLETE_ANSWERS,
     KEYS,
     PAGE_LIMIT_KB,
     HttpClient,
@@ -76,27 +77,6 @@ from scratch import PG_URL, pg_admin, pg_available, pg_connect, scratch_url  # n
 
 PG_NAME = "sipas_bench_public"
 FORM_ID = "sipas_truc_tiep"
-# A complete set of answers for the shipped in-person form (tests/factories.py's COMPLETE_ANSWERS)
-COMPLETE_ANSWERS = {
-    "dong_y": "co",
-    "dung_ho_so": "co",
-    "co_so_vat_chat": "4",
-    "thong_tin_tien_ich": "5",
-    "niem_yet": "4",
-    "dung_quy_dinh": "3",
-    "cong_chuc_tiep_nhan": "5",
-    "cong_chuc_giai_quyet": "4",
-    "thai_do": "5",
-    "nang_luc": "khong_y_kien",
-    "phien_ha": "khong",
-    "dung_hen": "som_dung_hen",
-    "ket_qua_chinh_xac": "5",
-    "so_lan_di_lai": "1",
-    "da_gop_y": "khong",
-    "kenh_gop_y": "3",
-    "van_ban": "4",
-    "hai_long_chung": "4",
-}
 SAVE_PAGES = {2: ("co_so_vat_chat", "thong_tin_tien_ich"), 3: ("niem_yet", "dung_quy_dinh")}  # 0-based
 PAGES = 8  # of sipas_truc_tiep, as links.pages cuts it
 FLOW_STEPS = ("open link", "first page", "answers", "page", "submit")
