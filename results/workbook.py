@@ -101,6 +101,16 @@ class _Context:
         return [{**self.figures["province"], "unit": labels.PROVINCE, "level": None}] + units
 
 
+def _unit_columns():
+    """The two columns that name a row's unit (the province's rows have no code)."""
+    return [Column(_("Unit code"), width=12), Column(_("Unit"), width=40)]
+
+
+def _interval_columns():
+    """The two columns of a share's 95 % interval (`_interval` fills them)."""
+    return [Column(_("95% CI: low"), SHARE, 13), Column(_("95% CI: high"), SHARE, 13)]
+
+
 def _interval(ci):
     return list(ci) if ci else [None, None]
 
@@ -135,12 +145,10 @@ def _ranking(ctx):
     grades = labels.grade_labels()
     columns = [
         Column(_("Level"), width=24),
-        Column(_("Unit code"), width=12),
-        Column(_("Unit"), width=40),
+        *_unit_columns(),
         Column(_("Responses"), COUNT),
         Column(_("Overall index"), SHARE, 13),
-        Column(_("95% CI: low"), SHARE, 13),
-        Column(_("95% CI: high"), SHARE, 13),
+        *_interval_columns(),
         Column(_("Rank"), COUNT, 16),
         Column(_("Grade"), width=14),
         Column("RR1", SHARE),
@@ -164,14 +172,12 @@ def _ranking(ctx):
 def _elements(ctx):
     names = labels.element_labels()
     columns = [
-        Column(_("Unit code"), width=12),
-        Column(_("Unit"), width=40),
+        *_unit_columns(),
         Column(_("Element"), width=34),
         Column(_("Valid answers"), COUNT),
         Column(_("Satisfied"), COUNT),
         Column(_("Index"), SHARE),
-        Column(_("95% CI: low"), SHARE, 13),
-        Column(_("95% CI: high"), SHARE, 13),
+        *_interval_columns(),
     ]
     rows = []
     for u in ctx.units():
@@ -184,14 +190,12 @@ def _elements(ctx):
 
 def _questions(ctx):
     columns = [
-        Column(_("Unit code"), width=12),
-        Column(_("Unit"), width=40),
+        *_unit_columns(),
         Column(_("Question"), width=22),
         Column(_("Valid answers"), COUNT),
         Column(_("Mean (1-5)"), MEAN, 11),
         Column(_("Share satisfied"), SHARE, 12),
-        Column(_("95% CI: low"), SHARE, 13),
-        Column(_("95% CI: high"), SHARE, 13),
+        *_interval_columns(),
     ] + [Column(_("Answers %(level)s", level=level), COUNT) for level in SCALE]
     questions = ctx.figures["province"].get("questions", []) + ctx.figures["questions"]
     rows = [
@@ -206,8 +210,7 @@ def _questions(ctx):
 def _rates(ctx):
     classes = labels.class_labels()
     columns = [
-        Column(_("Unit code"), width=12),
-        Column(_("Unit"), width=40),
+        *_unit_columns(),
         Column(_("Level"), width=24),
         Column(_("Cases issued"), COUNT),
         *[Column(classes[c], COUNT, 14) for c in RATE_CLASSES],
@@ -225,8 +228,7 @@ def _rates(ctx):
 def _links(ctx):
     channels = labels.channel_labels()
     columns = [
-        Column(_("Unit code"), width=12),
-        Column(_("Unit"), width=40),
+        *_unit_columns(),
         Column(_("Link channel"), width=20),
         Column(_("Links sent"), COUNT),
         Column(_("Links answered"), COUNT),
@@ -247,8 +249,7 @@ def _links(ctx):
 def _officers(ctx):
     roles = labels.officer_role_labels()
     columns = [
-        Column(_("Unit code"), width=12),
-        Column(_("Unit"), width=40),
+        *_unit_columns(),
         Column(_("Role"), width=22),
         Column(_("Civil servant"), width=30),
         Column(_("Valid answers"), COUNT),
