@@ -33,7 +33,7 @@ def _send_all(period, at):
 
 
 def _answer(link, rng):
-    interview = service.response_of(link)
+    _link, interview = service.response_for(link.id)
     service.save(link.id, interview.id, answers(interview.version.definition_dict(), rng))
     return service.submit(link.id, interview.id)
 

@@ -84,15 +84,11 @@ def open_link(token):
 ANY = "any"  # resume whatever response the link holds (the holder of its token)
 
 
-def response_of(link, resume=ANY):
-    """The link's response being answered, resumed, or a new one with the form its dossier gets.
-    `resume` is ANY for the holder of the link's token; at the counter, where anyone with the receipt
-    could type its code, only the response this browser started (its id) is resumed, never another's."""
-    return response_for(link.id, resume)[1]
-
-
 def response_for(link_id, resume=ANY):
-    """(the link, read locked, and its response) as `response_of`, from the link's id."""
+    """(the link, read locked, and its response being answered, resumed, or a new one with the form
+    its dossier gets). `resume` is ANY for the holder of the link's token; at the counter, where anyone
+    with the receipt could type its code, only the response this browser started (its id) is resumed,
+    never another's."""
     with joined_transaction():
         link = _locked_link(link_id)
         if not is_open(link):
