@@ -6,6 +6,7 @@ from .audited import AuditedModel
 from .base import LOCAL_TZ, BaseModel, UnauditedWrite, connect_database, db, is_postgres, now
 from .cases import Case, Contact
 from .fieldwork import Assignment, AssignmentEvent, EnumeratorProfile, EnumeratorUnit
+from .flags import InterviewFlag
 from .imports import ImportRun, RejectedRows
 from .interviews import Alert, Answer, CallAttempt, Disposition, Interview
 from .jobs import JobRun
@@ -23,6 +24,7 @@ from .vocabulary import (
     Channels,
     Dispositions,
     Elements,
+    FlagKinds,
     Grades,
     InterviewChannels,
     InterviewSources,
@@ -75,6 +77,7 @@ ALL_MODELS = [
     Kiosk,
     Answer,
     ResultVersion,
+    InterviewFlag,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -95,6 +98,7 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "Channels",
     "Dispositions",
     "Elements",
+    "FlagKinds",
     "InterviewChannels",
     "InterviewSources",
     "InterviewStatus",

@@ -158,6 +158,18 @@ class Grades:
     ALL = (EXCELLENT, GOOD, FAIR, AVERAGE, WEAK)
 
 
+class FlagKinds:
+    """Fabrication flags (models.flags): what may show an interview that did not happen as recorded."""
+
+    TOO_SHORT = "too_short"  # duration under the questionnaire's minimum
+    BURST = "burst"  # too many completes by one enumerator within an hour
+    STRAIGHT_LINE = "straight_line"  # the same answer down every question of an element
+    NO_ATTEMPT = "no_attempt"  # a complete with no call attempt behind it
+    SHARED_PHONE = "shared_phone"  # the same phone behind different cases of the period
+    OFF_HOURS = "off_hours"  # done outside working hours
+    ALL = (TOO_SHORT, BURST, STRAIGHT_LINE, NO_ATTEMPT, SHARED_PHONE, OFF_HOURS)
+
+
 class SampleStatus:
     ISSUED = "issued"
     RESERVE = "reserve"

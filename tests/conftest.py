@@ -53,6 +53,7 @@ DATA_TABLES = [
     "kiosk",
     "answer",
     "result_version",
+    "interview_flag",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

@@ -38,6 +38,7 @@ EXPECTED_TABLES = {
     "link_token",
     "outbox_message",
     "kiosk",
+    "interview_flag",
     "answer",
     "result_version",
 }
@@ -61,6 +62,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0010_interview_source",
         "0011_survey_links",
         "0013_results",
+        "0015_interview_flags",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
