@@ -6,7 +6,7 @@ import re
 
 from fieldwork import review
 from fieldwork.alerts import acknowledge
-from models import Alert, Case, Period, ResultVersion
+from models import Alert, Case, Period, ResultVersion, UnitLevel
 from results import reading
 
 
@@ -90,3 +90,34 @@ def test_the_charts_have_no_script_and_no_external_reference(client, runner, aut
     assert "dtv1" not in "".join(svgs)  # no enumerator in a chart
     published = client.get("/admin/dashboards/?period=2026-10&basis=published").get_data(as_text=True)
     assert 'data-testid="no-trends"' in published  # nothing published yet
+
+
+def test_kept_charts_follow_the_version_the_language_and_the_level_names(
+    client, runner, auth, users, submitted_interview
+):
+    """The heat map and trends are drawn once per version: a new version, another language or a
+    renamed unit level is drawn anew, never an old drawing shown."""
+    review.approve(submitted_interview().id, users["supervisor"])
+    first = compiled(runner)
+    auth.login("officer")
+
+    def trends():
+        body = client.get("/admin/dashboards/?period=2026-10").get_data(as_text=True)
+        return body[body.index('data-testid="trends"') :]
+
+    before = trends()
+    level = UnitLevel.get(UnitLevel.code == reading.summary(first)["levels"][0]["level"])
+    assert level.name in before
+    level.name = "Cấp thử nghiệm đổi tên"
+    level.save()
+    assert "Cấp thử nghiệm đổi tên" in trends()
+    review.approve(submitted_interview("dtv2").id, users["supervisor"])
+    second = compiled(runner)
+    assert second.number == first.number + 1
+    body = client.get("/admin/dashboards/?period=2026-10").get_data(as_text=True)
+    assert f"Version {second.number}" in body or f"Phiên bản {second.number}" in body
+    assert app_percent(client, summary_index(second)) in body
+    for lang, title in (("en", "Index by unit and element"), ("vi", "Chỉ số theo đơn vị và yếu tố")):
+        page = client.get(f"/admin/dashboards/?period=2026-10&lang={lang}").get_data(as_text=True)
+        svgs = " ".join(re.findall(r"<svg.*?</svg>", page, re.S))
+        assert f'aria-label="{title}"' in svgs, lang

@@ -62,6 +62,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0010_interview_source",
         "0011_survey_links",
         "0013_results",
+        "0014_result_version_lookup",
         "0015_interview_flags",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
