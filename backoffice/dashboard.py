@@ -86,6 +86,15 @@ def progress_body(rows):
     return Markup("".join(out))
 
 
+def progress_parts(rows):
+    """{"progress_svg", "progress_body"} of these rows: kept per process under the rows' figures and
+    the language (the figures are read live on every request; unchanged, they are not drawn again)."""
+    if not rows:
+        return {"progress_svg": None, "progress_body": Markup("")}
+    key = ("progress", str(get_locale()), tuple(tuple(r.values()) for r in rows))
+    return _kept(key, lambda: {"progress_svg": progress_chart(rows), "progress_body": progress_body(rows)})
+
+
 def alert_rows(period):
     """[{"unit", "name", "new", "acknowledged"}] of the alerts raised by the period's cases, by unit."""
     start, end = period.bounds
@@ -184,8 +193,7 @@ class DashboardView(SecureBaseView):
             basis=basis,
             bases=BASES,
             progress=rows,
-            progress_svg=progress_chart(rows) if rows else None,
-            progress_body=progress_body(rows),
+            **progress_parts(rows),
             at=now(),
             version=version,
             summary=reading.summary(version) if version else None,
@@ -218,8 +226,7 @@ class DashboardView(SecureBaseView):
         html = render_template(
             "admin/_dashboard_progress.html",
             progress=rows,
-            progress_svg=progress_chart(rows) if rows else None,
-            progress_body=progress_body(rows),
+            **progress_parts(rows),
             at=at,
         )
         return jsonify({"period": period.month, "at": at.isoformat(timespec="seconds"), "units": rows, "html": html})
