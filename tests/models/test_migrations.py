@@ -41,6 +41,8 @@ EXPECTED_TABLES = {
     "interview_flag",
     "answer",
     "result_version",
+    "recheck_draw",
+    "recheck_case",
 }
 
 
@@ -63,6 +65,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0011_survey_links",
         "0013_results",
         "0015_interview_flags",
+        "0016_rechecks",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
