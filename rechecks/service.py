@@ -8,6 +8,7 @@ import re
 import secrets
 
 from flask_babel import gettext as _
+from peewee import fn
 
 import jobs
 from models import (
@@ -80,10 +81,13 @@ def _note(progress, fraction):
 
 def frame_rows(period, statuses=(InterviewStatus.APPROVED,)):
     """(interview id, enumerator id, end time) of the period's interviews led by an enumerator (phone or
-    face to face) in these statuses: one query, the database doing the filtering."""
+    face to face) in these statuses, in work order (enumerator, end time or else start, id): one query,
+    the database filtering and sorting, its rows read as the driver gives them (the time as the
+    database writes it: the digest is compared within one database)."""
     start, end = period.bounds
-    return (
-        Interview.select(Interview.id, Interview.enumerator, Interview.ended_at, Interview.started_at)
+    when = fn.COALESCE(Interview.ended_at, Interview.started_at)
+    query = (
+        Interview.select(Interview.id, Interview.enumerator, when)
         .join(Case, on=(Interview.case == Case.id))
         .where(
             (Case.returned_at >= start)
@@ -92,16 +96,16 @@ def frame_rows(period, statuses=(InterviewStatus.APPROVED,)):
             & Interview.enumerator.is_null(False)
             & Interview.channel.in_(LED)
         )
-        .tuples()
+        .order_by(Interview.enumerator, when, Interview.id)
     )
+    return db.execute_sql(*query.sql()).fetchall()
 
 
 def build_frame(rows):
-    """({enumerator id: [interview ids in work order]}, digest) of frame rows. Work order: end time
-    (the start when there is none), then id; the digest is SHA-256 of one line per interview."""
-    ordered = sorted(((e, ended or started, i) for i, e, ended, started in rows), key=lambda r: (r[0], str(r[1]), r[2]))
+    """({enumerator id: [interview ids in work order]}, digest) of frame rows in work order; the digest
+    is SHA-256 of one line per interview: id, enumerator, time."""
     frame, lines = {}, []
-    for enumerator, when, interview in ordered:
+    for interview, enumerator, when in rows:
         frame.setdefault(enumerator, []).append(interview)
         lines.append(f"{interview}|{enumerator}|{when}")
     return frame, hashlib.sha256("\n".join(lines).encode()).hexdigest()
