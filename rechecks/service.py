@@ -12,8 +12,10 @@ from peewee import fn
 
 import jobs
 from models import (
+    Assignment,
     Case,
     Contact,
+    Dispositions,
     Interview,
     InterviewChannels,
     InterviewFlag,
@@ -331,7 +333,8 @@ def period_of(interview):
 
 def invalidate(interview_id, user, reason, return_to=None):
     """A supervisor's invalidation of an approved interview, with a written reason (audited): it no
-    longer counts in the results, no longer holds its case's one complete, and nothing is deleted.
+    longer counts in the results, no longer holds its case's one complete, its assignment (closed)
+    ends as 2.30 (other, eligible non-interview) instead of 1.1, and nothing is deleted.
     Returns (interview, JobRun of the results compilation queued for its period, or None when the
     queue cannot be reached: the invalidation stands, and the next compilation counts it)."""
     reason = (reason or "").strip()
@@ -348,6 +351,10 @@ def invalidate(interview_id, user, reason, return_to=None):
         interview.invalidated_by, interview.invalidated_at = user.id, now()
         interview.invalidation_reason = reason[:2000]
         interview.save()
+        if interview.assignment_id:  # no longer a complete (1.1) for the response rates: 2.30, other
+            assignment = Assignment.locked(interview.assignment_id)
+            assignment.outcome, assignment.updated_at = Dispositions.OTHER, now()
+            assignment.save()
     period = period_of(interview)
     try:
         run = jobs.start(

@@ -4,7 +4,7 @@ published version stays as it was."""
 
 import pytest
 
-from models import AuditRecord, Interview, InterviewStatus, JobKinds, JobRun, Period, ResultVersion
+from models import Assignment, AuditRecord, Interview, InterviewStatus, JobKinds, JobRun, Period, ResultVersion
 from rechecks import service
 from results import service as results
 
@@ -30,6 +30,8 @@ def test_invalidation_makes_a_new_results_version_without_the_interview(
     assert saved.invalidation_reason.startswith("Người") and saved.answers_dict() == gone.answers_dict()
     audit = AuditRecord.select().where((AuditRecord.model == "interview") & (AuditRecord.object_id == str(gone.id)))
     assert audit.order_by(AuditRecord.seq.desc()).first().action == "update"
+    assignment = Assignment.get_by_id(saved.assignment_id)
+    assert (assignment.status, assignment.outcome) == ("closed", "2.30")  # no longer a 1.1 in the rates
     with pytest.raises(service.RecheckRefused, match="state"):
         service.invalidate(gone.id, users["supervisor"], "a second time")
 
