@@ -19,13 +19,12 @@ from models import (
     Procedure,
     RecheckCase,
     RecheckDraw,
-    RecheckOutcomes,
     RecheckStatus,
     RecheckTypes,
     Unit,
     User,
 )
-from rechecks import form, service
+from rechecks import compare, form, service
 from rechecks.messages import describe, outcome_labels, reason_labels
 from rechecks.settings import RecheckSettingsError, merged
 
@@ -58,6 +57,38 @@ def type_labels():
         RecheckTypes.RARELY: _("should rarely change"),
         RecheckTypes.OPINION: _("opinion (compared in aggregate)"),
     }
+
+
+def interview_case_items(found):
+    """The re-checked interview, its case (unit and procedure read with it) and the re-check form's items."""
+    interview = Interview.get_by_id(found.interview_id)
+    case = (
+        Case.select(Case, Unit, Procedure)
+        .join(Unit, on=(Case.unit == Unit.id))
+        .switch(Case)
+        .join(Procedure, on=(Case.procedure == Procedure.id))
+        .where(Case.id == interview.case_id)
+        .get()
+    )
+    facts = {
+        "unit": case.unit.name,
+        "procedure": case.procedure.name,
+        "receiving_officer": case.receiving_officer,
+        "handling_officer": case.handling_officer,
+    }
+    return interview, case, form.items(interview.version.definition_dict(), facts)
+
+
+def side_by_side(found, interview, items):
+    """[(item, interview's answer, re-check's answer, {choice: label}, differs)] of a recorded re-check."""
+    original, again = interview.answers_dict(), found.answers_dict()
+    out = []
+    for item in items:
+        before, after = original.get(item["name"]), again.get(item["name"])
+        differs = before not in compare.EMPTY and after not in compare.EMPTY
+        differs = differs and not compare.same(item["kind"], before, after)
+        out.append((item, before, after, dict(item["choices"]), differs))
+    return out
 
 
 class RecheckView(SecureBaseView):
@@ -141,30 +172,8 @@ class RecheckView(SecureBaseView):
         return found
 
     def _page(self, found, phone=None, posted=None, errors=None):
-        interview = Interview.get_by_id(found.interview_id)
-        case = (
-            Case.select(Case, Unit, Procedure)
-            .join(Unit, on=(Case.unit == Unit.id))
-            .switch(Case)
-            .join(Procedure, on=(Case.procedure == Procedure.id))
-            .where(Case.id == interview.case_id)
-            .get()
-        )
-        definition = interview.version.definition_dict()
-        facts = {
-            "unit": case.unit.name,
-            "procedure": case.procedure.name,
-            "receiving_officer": case.receiving_officer,
-            "handling_officer": case.handling_officer,
-        }
+        interview, case, items = interview_case_items(found)
         done = found.status == RecheckStatus.DONE
-        items = form.items(definition, facts)
-        compared = []
-        if done:  # the interview's answers are shown once the re-check is recorded, never before
-            original, again = interview.answers_dict(), found.answers_dict()
-            compared = [
-                (item, original.get(item["name"]), again.get(item["name"]), dict(item["choices"])) for item in items
-            ]
         return self.render(
             "admin/recheck_case.html",
             found=found,
@@ -173,7 +182,7 @@ class RecheckView(SecureBaseView):
             items=items,
             answers=posted or {},
             errors=errors or {},
-            compared=compared,
+            compared=side_by_side(found, interview, items) if done else [],  # never before it is recorded
             phone=phone,
             revealed=phone is not None,
             names=User.names(),
@@ -182,7 +191,6 @@ class RecheckView(SecureBaseView):
             types=type_labels(),
             form=FlaskForm(),
             chosen=(posted or {}).get("outcome"),
-            reached=RecheckOutcomes.REACHED,
             done=done,
         )
 
@@ -241,6 +249,31 @@ class DiscrepancyView(SecureBaseView):
             reasons=reason_labels(),
             statuses=status_labels(),
             can_write=permissions.can_write(_role(), self.permission),
+            form=FlaskForm(),
+            approved=InterviewStatus.APPROVED,
+        )
+
+    @expose("/<int:recheck_id>")
+    def show(self, recheck_id):
+        """One re-check beside its interview (answers, outcome, note; no personal data)."""
+        found = RecheckCase.get_or_none(RecheckCase.id == recheck_id)
+        if found is None:
+            abort(404)
+        interview, case, items = interview_case_items(found)
+        return self.render(
+            "admin/discrepancy.html",
+            found=found,
+            interview=interview,
+            case=case,
+            compared=side_by_side(found, interview, items) if found.status == RecheckStatus.DONE else [],
+            figures=service.case_figures(found),
+            names=User.names(),
+            outcomes=outcome_labels(),
+            reasons=reason_labels(),
+            statuses=status_labels(),
+            types=type_labels(),
+            can_write=permissions.can_write(_role(), self.permission),
+            can_review=permissions.can_read(_role(), "review"),
             form=FlaskForm(),
             approved=InterviewStatus.APPROVED,
         )

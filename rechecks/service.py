@@ -313,6 +313,13 @@ def case_rows(made):
     )
 
 
+def case_figures(found):
+    """The Figures of one re-check case."""
+    figures = compare.Figures()
+    figures.add(found.__data__)
+    return figures
+
+
 def comparison(period):
     """(draw or None, settings, [case rows with "figures"], {enumerator id: Figures}) of a period."""
     settings = merged(period.settings)

@@ -141,6 +141,7 @@ EXPECTED = {
     "rechecks.phone": only(("admin", "auditor"), ok=404),
     "rechecks.record": only(("admin", "auditor"), ok=404),
     "discrepancies.index": only(("admin", "supervisor", "auditor")),
+    "discrepancies.show": only(("admin", "supervisor", "auditor"), ok=404),  # no such re-check
     "discrepancies.invalidate": only(("admin", "supervisor"), ok=404),  # no such re-check
 }
 for prefix, spec in {

@@ -111,3 +111,21 @@ def test_the_comparison_is_for_supervisors_and_auditors_and_only_supervisors_inv
     assert response.status_code == 302 and "/admin/jobs/" in response.headers["Location"]
     assert Interview.get_by_id(case.interview_id).status == "invalidated"
     assert JobRun.get(JobRun.kind == JobKinds.RESULTS_COMPILE).actor == "supervisor"
+
+
+def test_one_recheck_beside_its_interview(app, client, auth, users, three_approved):
+    service.draw(Period.get(Period.month == MONTH), seed="d")
+    case = RecheckCase.select().order_by(RecheckCase.id).first()
+    service.record(case.id, users["auditor"], "discrepancy", {"dung_ho_so": "co", "phien_ha": "co", "thai_do": "1"})
+    auth.login("officer")
+    assert client.get(f"/admin/discrepancies/{case.id}").status_code == 403
+    auth.logout()
+    auth.login("supervisor")
+    page = client.get(f"/admin/discrepancies/{case.id}").get_data(as_text=True)
+    assert page.count('class="table-warning"') == 2  # phien_ha (type 1) and thai_do (type 3) differ
+    assert 'data-testid="invalidate-form"' in page and f"/admin/review/{case.interview_id}" in page
+    response = client.post(f"/admin/discrepancies/{case.id}/invalidate", data={"reason": "Phiếu không có thật"})
+    assert response.status_code == 302
+    page = client.get(f"/admin/discrepancies/{case.id}").get_data(as_text=True)
+    assert 'data-testid="invalidation"' in page and 'data-testid="invalidate-form"' not in page
+    assert client.get("/admin/discrepancies/999").status_code == 404
