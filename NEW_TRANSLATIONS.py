@@ -67,4 +67,7 @@
     "Only an approved interview can be invalidated.": "Chỉ phiếu đã duyệt mới có thể bị hủy hiệu lực.",
     "Draw of a re-check sample": "Rút mẫu phúc tra",
     "Verification of a re-check sample": "Kiểm tra mẫu phúc tra",
+    "%(n)s re-check(s) to do in %(month)s": "%(n)s phiếu phúc tra cần làm trong tháng %(month)s",
+    "Call the respondent, ask the short form again and record the outcome.": "Gọi lại người trả lời, hỏi lại phiếu rút gọn và ghi kết quả.",
+    "Open my re-checks": "Mở phiếu phúc tra của tôi",
 }

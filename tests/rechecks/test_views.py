@@ -57,6 +57,7 @@ def test_auditors_open_only_their_own_cases_and_each_phone_view_is_audited(
     assert RecheckCase.get_by_id(theirs.id).status == "open"
     assert not AuditRecord.select().where(AuditRecord.action == service.REVEAL).exists()
 
+    assert f"/admin/rechecks/?period={MONTH}" in client.get("/admin/").get_data(as_text=True)  # home: to do
     page = client.get(f"/admin/rechecks/case/{mine.id}").get_data(as_text=True)
     assert 'data-testid="reveal-phone"' in page and 'data-testid="phone"' not in page
     own = Interview.get_by_id(mine.interview_id)
