@@ -235,7 +235,11 @@ class DiscrepancyView(SecureBaseView):
     @expose("/")
     def index(self):
         periods, period = _periods_and_period()
-        made, settings, rows, figures = service.comparison(period) if period else (None, None, [], {})
+        try:
+            made, settings, rows, figures = service.comparison(period) if period else (None, None, [], {})
+        except RecheckSettingsError as exc:  # the period's settings were edited by hand
+            flash(str(exc), "error")
+            made, settings, rows, figures = None, None, [], {}
         return self.render(
             "admin/discrepancies.html",
             periods=periods,

@@ -130,3 +130,12 @@ def test_one_recheck_beside_its_interview(app, client, auth, users, three_approv
     page = client.get(f"/admin/discrepancies/{case.id}").get_data(as_text=True)
     assert 'data-testid="invalidation"' in page and 'data-testid="invalidate-form"' not in page
     assert client.get("/admin/discrepancies/999").status_code == 404
+
+
+def test_unusable_settings_are_said_not_a_server_error(app, client, auth, users, fieldwork_ready):
+    period = Period.get(Period.month == MONTH)
+    period.settings = '{"rechecks": {"threshold": 5}}'
+    period.save()
+    auth.login("supervisor")
+    response = client.get(f"/admin/discrepancies/?period={MONTH}")
+    assert response.status_code == 200 and "threshold must be" in response.get_data(as_text=True)
