@@ -2,12 +2,12 @@
 
 For each enumerator (by user id), their approved interviews in the order of their work (end time,
 then id) form a stratum of n interviews; the enumerator's quota is q = ceil(share × n), at least one
-and at most n. The first ceil(q / 2) re-checks are drawn at random among the enumerator's first
-`early_window` interviews (their earliest work), the rest among their later interviews (if these are
-too few, among the earliest ones left); an enumerator with no more than `early_window` interviews has
-all q drawn among them. Ranks 1, 2… follow that order: the earliest work is re-checked first. Every
-flagged interview of the frame not drawn is then added, reason "flagged", ranked after the drawn ones
-in work order."""
+and at most n. The first ceil(q / 2) re-checks (at most `early_window`) are drawn at random among
+the enumerator's first `early_window` interviews (their earliest work), the rest among their later
+interviews (if these are too few, among the earliest ones left); an enumerator with no more than
+`early_window` interviews has all q drawn among them. Ranks 1, 2… follow that order: the earliest
+work is re-checked first. Every flagged interview of the frame not drawn is then added, reason
+"flagged", ranked after the drawn ones in work order."""
 
 import math
 import random

@@ -3,6 +3,9 @@ contract (anyone can replay it), the deal to auditors; cases computed by hand.""
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rechecks.draw import assign, choose, choose_for, quota, shuffled
 
 
@@ -84,3 +87,26 @@ def test_the_cases_are_dealt_to_auditors_in_turn_by_rank():
     rows = [(1, 10, "random", 1), (2, 10, "random", 2), (3, 11, "random", 1)]
     assert assign(rows, [5, 4]) == {1: 4, 3: 5, 2: 4}
     assert assign(rows, []) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=6),
+    share=st.sampled_from([0.05, 0.1, 0.15, 0.2, 0.5, 1]),
+    window=st.integers(min_value=1, max_value=20),
+    seed=st.text(alphabet="abc123", min_size=1, max_size=8),
+)
+def test_every_enumerator_gets_their_quota_earliest_work_first(sizes, share, window, seed):
+    frame, start = {}, 1
+    for e, n in enumerate(sizes, 1):
+        frame[e] = list(range(start, start + n))
+        start += n
+    rows = choose(frame, [], seed, share, window)
+    assert rows == choose(frame, [], seed, share, window)
+    for e, ids in frame.items():
+        mine = [r for r in rows if r[1] == e]
+        q = quota(len(ids), share)
+        assert [r[3] for r in mine] == list(range(1, q + 1))
+        assert len({r[0] for r in mine}) == q and {r[0] for r in mine} <= set(ids)
+        if len(ids) > window:
+            assert all(r[0] in ids[:window] for r in mine[: min((q + 1) // 2, window)])
