@@ -34,6 +34,7 @@ from .kiosks import KioskView
 from .links import LinksView
 from .outbox import OutboxView
 from .questionnaires import QuestionnaireView
+from .rechecks import DiscrepancyView, RecheckView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .results import ResultsView
 from .review import ReviewView
@@ -93,6 +94,9 @@ def init_app(app):
     figures = _l("Results")
     admin.add_view(ResultsView(name=_l("Monthly results"), category=figures, endpoint="results"))
     admin.add_view(DashboardView(name=_l("Dashboards"), category=figures, endpoint="dashboards"))
+    rechecks = _l("Re-checks")
+    admin.add_view(RecheckView(name=_l("Re-check sample"), category=rechecks, endpoint="rechecks"))
+    admin.add_view(DiscrepancyView(name=_l("Re-check comparison"), category=rechecks, endpoint="discrepancies"))
     admin.add_view(JobView(name=_l("Jobs"), endpoint="jobs"))
     lists = _l("Lists")
     admin.add_view(UnitView(Unit, name=_l("Units"), category=lists, endpoint="units"))

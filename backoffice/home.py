@@ -26,6 +26,9 @@ from models import (
     Period,
     PeriodStatus,
     Procedure,
+    RecheckCase,
+    RecheckDraw,
+    RecheckStatus,
     ResultStatus,
     ResultVersion,
     SampleCase,
@@ -159,6 +162,30 @@ def _review_card():
     )
 
 
+def _rechecks_card():
+    """The auditor's open re-checks, in the latest period that has some."""
+    mine = (
+        RecheckCase.select(Period.month, fn.COUNT(RecheckCase.id))
+        .join(RecheckDraw, on=(RecheckCase.draw == RecheckDraw.id))
+        .join(Period, on=(RecheckDraw.period == Period.id))
+        .where((RecheckCase.auditor == current_user.id) & (RecheckCase.status == RecheckStatus.OPEN))
+        .group_by(Period.month)
+        .order_by(Period.month.desc())
+        .tuples()
+    )
+    found = mine.first()
+    if not found:
+        return None
+    month, n = found
+    return _card(
+        _("%(n)s re-check(s) to do in %(month)s", n=number(n), month=month),
+        _("Call the respondent, ask the short form again and record the outcome."),
+        url_for("rechecks.index", period=month),
+        _("Open my re-checks"),
+        "warning",
+    )
+
+
 def _alerts_card():
     new = Alert.select().where(Alert.acknowledged_at.is_null()).count()
     if not new:
@@ -218,6 +245,8 @@ def attention(role):
         cards.append(_review_card())
     if permissions.can_read(role, "assignments"):
         cards.append(_absent_card())
+    if role == permissions.AUDITOR:
+        cards.append(_rechecks_card())
     if permissions.can_write(role, "results"):
         cards.append(_results_card())
     if permissions.can_read(role, "audit"):

@@ -39,6 +39,8 @@ KIND_LABELS = {
     JobKinds.LINKS_OUTBOX_EXPORT: _l("Export of waiting SMS"),
     JobKinds.RESULTS_COMPILE: _l("Compilation of results"),
     JobKinds.RESULTS_MONTHLY: _l("Monthly compilation of results"),
+    JobKinds.RECHECKS_DRAW: _l("Draw of a re-check sample"),
+    JobKinds.RECHECKS_VERIFY: _l("Verification of a re-check sample"),
 }
 
 

@@ -28,6 +28,9 @@ VIEWS = {
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
     "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
     "dashboards": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, set()),  # the results' readers; figures only
+    # re-checks: auditors draw and re-check (each only their own cases); supervisors decide
+    "rechecks": ({ADMIN, AUDITOR}, {ADMIN, AUDITOR}),
+    "discrepancies": ({ADMIN, SUPERVISOR, AUDITOR}, {ADMIN, SUPERVISOR}),  # invalidation: supervisors
 }
 
 

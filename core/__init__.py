@@ -17,6 +17,7 @@ import models
 import public
 import questionnaires
 import ratelimits
+import rechecks
 import results
 import sampling
 
@@ -46,6 +47,7 @@ def create_app(overrides=None):
     questionnaires.init_app(app)
     links.init_app(app)
     results.init_app(app)
+    rechecks.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

@@ -14,6 +14,7 @@ from .links import Kiosk, LinkToken, OutboxMessage, SurveyLink, token_hash
 from .org import Procedure, Unit, UnitLevel
 from .periods import Period
 from .questionnaires import FormRule, PublishedVersionChanged, Questionnaire, QuestionnaireVersion
+from .rechecks import RecheckCase, RecheckDraw
 from .results import ResultVersion, ResultVersionChanged
 from .sampling import Allocation, SampleCase
 from .security import SecurityEvent
@@ -38,6 +39,10 @@ from .vocabulary import (
     Modes,
     PeriodStatus,
     QuestionnaireStatus,
+    RecheckOutcomes,
+    RecheckReasons,
+    RecheckStatus,
+    RecheckTypes,
     ResultStatus,
     Roles,
     SampleStatus,
@@ -78,6 +83,8 @@ ALL_MODELS = [
     Answer,
     ResultVersion,
     InterviewFlag,
+    RecheckDraw,
+    RecheckCase,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
@@ -117,6 +124,10 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "Grades",
     "ResultStatus",
     "QuestionnaireStatus",
+    "RecheckOutcomes",
+    "RecheckReasons",
+    "RecheckStatus",
+    "RecheckTypes",
     "Roles",
     "SampleStatus",
 ]

@@ -75,6 +75,9 @@ class Interview(AuditedModel):
     review_comment = TextField(null=True)
     source = CharField(max_length=16, null=True)  # InterviewSources: None when led in the app
     outcome = CharField(max_length=8, null=True)  # AAPOR code of imported answers (1.1, 1.2); None: 1.1
+    invalidated_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")  # after a re-check
+    invalidated_at = DateTimeField(null=True)
+    invalidation_reason = TextField(null=True)
 
     def answers_dict(self):
         return json.loads(self.answers or "{}")

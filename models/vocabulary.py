@@ -170,6 +170,40 @@ class FlagKinds:
     ALL = (TOO_SHORT, BURST, STRAIGHT_LINE, NO_ATTEMPT, SHARED_PHONE, OFF_HOURS)
 
 
+class RecheckOutcomes:
+    """What a re-check (phúc tra) found: the respondent confirmed the interview, or answered it with
+    differences, or could not be reached, or denies having been interviewed at all."""
+
+    CONFIRMED = "confirmed"
+    DISCREPANCY = "discrepancy"
+    UNREACHABLE = "unreachable"
+    DENIED = "denied"
+    ALL = (CONFIRMED, DISCREPANCY, UNREACHABLE, DENIED)
+    REACHED = (CONFIRMED, DISCREPANCY)  # the re-check's answers were asked and are compared
+
+
+class RecheckStatus:
+    OPEN = "open"
+    DONE = "done"
+
+
+class RecheckReasons:
+    """Why an interview is in a period's re-check sample."""
+
+    RANDOM = "random"  # drawn at random, stratified by enumerator
+    FLAGGED = "flagged"  # a fabrication flag (models.flags), not drawn at random
+
+
+class RecheckTypes:
+    """The XLSForm column `recheck`: how a re-check compares a question's answer."""
+
+    MUST_MATCH = 1  # must not change: the contact happened, the procedure, the unit, money asked
+    RARELY = 2  # should rarely change
+    OPINION = 3  # an opinion: compared only in aggregate (the mean difference)
+    COMPARED = (MUST_MATCH, RARELY)  # counted answer by answer, as discrepancy rates
+    ALL = (MUST_MATCH, RARELY, OPINION)
+
+
 class SampleStatus:
     ISSUED = "issued"
     RESERVE = "reserve"
@@ -222,6 +256,8 @@ class JobKinds:
     LINKS_OUTBOX_EXPORT = "links.outbox_export"  # the SMS waiting, as a file for a bulk-SMS service
     RESULTS_COMPILE = "results.compile"  # a month's results compiled into a new version
     RESULTS_MONTHLY = "results.monthly"  # on the first of each month: the month before compiled
+    RECHECKS_DRAW = "rechecks.draw"  # a period's re-check sample drawn, from the back office
+    RECHECKS_VERIFY = "rechecks.verify"  # the re-check draw replayed and compared, from the web
 
 
 class Dispositions:

@@ -54,6 +54,8 @@ DATA_TABLES = [
     "answer",
     "result_version",
     "interview_flag",
+    "recheck_draw",
+    "recheck_case",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_KEYS = {"SECRET_KEY": "test-secret-key-" + "x" * 32, "PII_KEY": "test-pii-key-" + "y" * 32}

@@ -230,6 +230,8 @@ def _requests(app, ids):
             args["fmt"] = "json"
         if "kiosk_id" in rule.arguments:
             args["kiosk_id"] = 999
+        if "recheck_id" in rule.arguments:
+            args["recheck_id"] = 999
         if "unit_id" in rule.arguments:
             args["unit_id"] = ids["units"]
         if "month" in rule.arguments:

@@ -35,6 +35,8 @@ MENUS = {
         "jobs",
         "results",
         "dashboards",
+        "rechecks",
+        "discrepancies",
     },
     "supervisor": {
         "cases",
@@ -56,6 +58,7 @@ MENUS = {
         "jobs",
         "results",
         "dashboards",
+        "discrepancies",
     },
     "officer": {
         "cases",
@@ -71,7 +74,18 @@ MENUS = {
         "results",
         "dashboards",
     },
-    "auditor": {"cases", "sampling", "sample", "links", "audit", "security", "results", "dashboards"},
+    "auditor": {
+        "cases",
+        "sampling",
+        "sample",
+        "links",
+        "audit",
+        "security",
+        "results",
+        "dashboards",
+        "rechecks",
+        "discrepancies",
+    },
 }
 JOB_TIMEOUT = 30_000  # ms
 

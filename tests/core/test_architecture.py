@@ -23,6 +23,7 @@ ALLOWED = {
     "questionnaires": {"models", "jobs", "formatting"},
     "results": {"models", "jobs", "formatting", "exports", "questionnaires", "fieldwork", "links", "sampling"},
     "links": {"models", "jobs", "formatting", "mail", "exports", "questionnaires", "fieldwork"},
+    "rechecks": {"models", "jobs", "formatting", "questionnaires", "fieldwork", "results"},
     "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires", "links"},
     # user interfaces: any domain, never another interface, the host or the demo loader
     "backoffice": {
@@ -36,6 +37,7 @@ ALLOWED = {
         "questionnaires",
         "links",
         "results",
+        "rechecks",
         "charts",
     },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
@@ -68,6 +70,7 @@ ALLOWED = {
         "links",
         "ratelimits",
         "results",
+        "rechecks",
         "charts",
         "demo",
         "backoffice",

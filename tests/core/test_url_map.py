@@ -133,6 +133,16 @@ EXPECTED = {
     "kiosks.index": only(("admin", "supervisor")),
     "kiosks.create": only(("admin", "supervisor"), ok=302),  # no form: back with a message
     "kiosks.revoke": only(("admin", "supervisor"), ok=404),  # no such kiosk
+    # re-checks: auditors (and admins) draw and re-check their own cases; supervisors invalidate
+    "rechecks.index": only(("admin", "auditor")),
+    "rechecks.draw": only(("admin", "auditor"), ok=404),  # no period given
+    "rechecks.verify": only(("admin", "auditor"), ok=404),
+    "rechecks.case": only(("admin", "auditor"), ok=404),  # not one of theirs (no such case)
+    "rechecks.phone": only(("admin", "auditor"), ok=404),
+    "rechecks.record": only(("admin", "auditor"), ok=404),
+    "discrepancies.index": only(("admin", "supervisor", "auditor")),
+    "discrepancies.show": only(("admin", "supervisor", "auditor"), ok=404),  # no such re-check
+    "discrepancies.invalidate": only(("admin", "supervisor"), ok=404),  # no such re-check
 }
 for prefix, spec in {
     "cases": model_view(CASE_READERS, NOBODY, details=False, export=True),

@@ -41,6 +41,8 @@ EXPECTED_TABLES = {
     "interview_flag",
     "answer",
     "result_version",
+    "recheck_draw",
+    "recheck_case",
 }
 
 
@@ -64,6 +66,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0013_results",
         "0014_result_version_lookup",
         "0015_interview_flags",
+        "0016_rechecks",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
