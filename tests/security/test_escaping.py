@@ -1,7 +1,8 @@
 """Script and formulas in any text, imported or typed, rendered harmless: unit and procedure names and
 officer codes imported with `<script>`, an `onerror` attribute breaking out of a quote and a spreadsheet
-formula; a rejected row quoting them; a review comment, a call attempt's note, an alert's follow-up, a
-period's note, a results version's note and a questionnaire label typed with them. Every page a crawl
+formula; a rejected row quoting them; a review comment, a call attempt's note and an alert's follow-up typed in
+the forms, a period's note, a
+results version's note and a questionnaire label written with them. Every page a crawl
 of the back office reaches (for each role), the interviewer's screens, the public results and their
 charts escape them; the CSV and XLSX exports put an apostrophe before a formula; the JSON is served as
 JSON (never sniffed as HTML)."""
@@ -29,12 +30,16 @@ SKIP = re.compile(r"/logout|[?&](lang|sort|desc|page|page_size|search|flt\d+_\d+
 PAGES_PER_ROLE = 250
 
 
+def users_by_name(name):
+    return User.get(User.username == name)
+
+
 def unescaped(body):
     return [raw for raw in RAW if raw in body]
 
 
 @pytest.fixture
-def hostile(app, runner, fieldwork_ready, submitted_interview, users, tmp_path, fixture_file):
+def hostile(app, runner, auth, fieldwork_ready, submitted_interview, users, tmp_path, fixture_file):
     """October drawn, assigned and answered, with hostile text everywhere a user or a file can put it."""
     with open(fixture_file("units.csv"), encoding="utf-8-sig", newline="") as f:
         units = list(csv.reader(f))
@@ -63,15 +68,22 @@ def hostile(app, runner, fieldwork_ready, submitted_interview, users, tmp_path, 
     review.approve(first.id, users["supervisor"])
     second = submitted_interview()
     review.reject(second.id, users["supervisor"], f"Kiểm tra lại {HOSTILE}")
-    for alert in Alert.select():
-        alert.follow_up = f"Đã gọi {HOSTILE}"
-        alert.save()
+    enumerator = app.test_client()  # typed in the interviewer's form: a call attempt's note
+    auth.login("dtv1", client=enumerator)
+    waiting = Assignment.select().where(Assignment.enumerator == users_by_name("dtv1"), Assignment.status == "open")
+    response = enumerator.post(
+        f"/interviewer/a/{waiting.first().id}/attempt", data={"outcome": "3.13", "note": HOSTILE}
+    )
+    assert response.status_code == 302
+    supervisor = app.test_client()  # typed in the back office's form: an alert's follow-up
+    auth.login("supervisor", client=supervisor)
+    for alert in list(Alert.select()):
+        supervisor.post(f"/admin/alerts/{alert.id}/acknowledge", data={"follow_up": f"Đã gọi {HOSTILE}"})
+    assert Alert.select().where(Alert.follow_up.contains("<script>")).count() >= 1
     period = Period.get(Period.month == "2026-10")
     period.note = f"Ghi chú {HOSTILE} {FORMULA}"
     period.save()
-    result = runner.invoke(args=["results", "compile", "--period", "2026-10", "--note", HOSTILE])
-    if result.exit_code != 0:  # no --note on the command line: the note is the back office's
-        assert runner.invoke(args=["results", "compile", "--period", "2026-10"]).exit_code == 0
+    assert runner.invoke(args=["results", "compile", "--period", "2026-10", "--note", HOSTILE]).exit_code == 0
     assert runner.invoke(args=["results", "publish", "--period", "2026-10"]).exit_code == 0
     return {"first": first, "second": second}
 
