@@ -17,6 +17,7 @@ def event_names():
         SecurityEvents.SIGN_OUT: _("Signed out"),
         SecurityEvents.SIGN_IN_FAILED: _("Failed sign-in"),
         SecurityEvents.LOCKED_OUT: _("Locked out after failed sign-ins"),
+        SecurityEvents.THROTTLED: _("Sign-in refused: too many failures from this address"),
     }
 
 

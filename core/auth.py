@@ -1,4 +1,5 @@
-"""Login, logout, lock-out after repeated failures, and role checks."""
+"""Login, logout, lock-out after repeated failures (per account), throttling of failed sign-ins (per
+address), and role checks."""
 
 import datetime
 
@@ -12,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from models import User, audit, db, now
 from models import security as security_log
+from ratelimits import limiter
 
 from .security import is_safe_next
 
@@ -81,7 +83,26 @@ def authenticate(username, password):
     return user, None
 
 
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _failed_sign_in(response):
+    """Only failed sign-ins count against an address: a provincial office signs in from behind one."""
+    return response.status_code != 302
+
+
+def _throttled(request_limit):
+    """The address tried too many wrong sign-ins: the security log says so, the page says to wait."""
+    name = request.form.get("username", "").strip()
+    user = User.get_or_none(User.username == name) if name else None
+    security_log.record_throttled(user.username if user else security_log.UNKNOWN_USER, user, request.remote_addr)
+    flash(_("Too many failed sign-ins from this address. Wait a few minutes, then try again."), "error")
+    return current_app.make_response((render_template("auth/login.html", form=LoginForm()), 429))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_sign_in, on_breach=_throttled)
 def login():
     target = request.args.get("next")
     if not is_safe_next(target):

@@ -40,6 +40,10 @@ def load_config(instance_path, overrides=None):
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        # failed sign-ins from one address (Flask-Limiter syntax), whatever the accounts tried
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10/minute;50/hour",
+        # Strict-Transport-Security on HTTPS requests (and always when cookies are Secure); 0: never
+        "HSTS_SECONDS": int(env.get("HSTS_SECONDS") or 31536000),
         "REJECTED_ROWS_KEEP_DAYS": int(env.get("REJECTED_ROWS_KEEP_DAYS") or 7),  # an import's rejected rows
         "MAX_ATTEMPTS": int(env.get("MAX_ATTEMPTS") or 5),  # call attempts before a case closes
         # SMTP for alerts (and invitations): nothing is mailed without MAIL_SERVER

@@ -43,6 +43,8 @@ def init_app(app):
 
     @app.errorhandler(429)
     def too_many(e):  # ratelimits: a public page asked too often from one address
+        if getattr(e, "response", None) is not None:  # a limit's own answer (core.auth: the sign-in page)
+            return e.response
         return page(429, _("Too many attempts"), _("Please wait a minute, then try again."))
 
     @app.errorhandler(413)

@@ -1,4 +1,6 @@
-"""Read a CSV (UTF-8, with or without BOM, `,` or `;`) or XLSX file as header + rows, streamed."""
+"""Read a CSV (UTF-8 with or without BOM, or UTF-16 with its BOM as Excel's "Unicode text"; `,`, `;` or
+a tab) or XLSX file as header + rows, streamed. Refused whole, before a row is read: an empty file, one
+that is not text, an XLSX that would expand past XLSX_MAX_EXPANDED, a header of more than MAX_COLUMNS."""
 
 import codecs
 import csv
@@ -10,9 +12,18 @@ import unicodedata
 
 from flask_babel import gettext as _
 
+from uploads import NotAWorkbook, TooLarge, check_workbook, is_zip
+
 FIELD_LIMIT = 1 << 20  # characters of one CSV field; a row with a longer one is rejected
 csv.field_size_limit(FIELD_LIMIT)
 TOO_LONG = ("<a field longer than the limit>",)  # yielded by rows() instead of a row's values
+XLSX_MAX_EXPANDED = 128 * 1024 * 1024  # bytes of XML an XLSX may expand to (a month of cases: a few tens of MB)
+MAX_COLUMNS = 500  # columns of a header: the one-stop system's exports have a few dozen
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+DELIMITERS = (",", ";", "\t")
+# Bytes that Windows-1258 (the legacy Vietnamese code page) uses for ă â đ ơ ư and the five tone marks,
+# and that are never UTF-8 on their own: two of them among a file's stray bytes name its encoding.
+WINDOWS_1258_MARKS = frozenset(b"\xc3\xe3\xc2\xe2\xd0\xf0\xd5\xf5\xdd\xfd\xcc\xec\xde\xd2\xf2")
 
 
 class NotText(list):
@@ -71,14 +82,48 @@ def _looks_like_utf8(sample, complete):
     return not bad(header) and sum(map(bad, lines)) * 2 <= len(lines)
 
 
+def _looks_like_windows_1258(sample, complete):
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(sample, final=complete)
+    stray = [ord(ch) - 0xDC00 for ch in text if "\udc80" <= ch <= "\udcff"]
+    return sum(byte in WINDOWS_1258_MARKS for byte in stray) >= 2
+
+
 def open_table(path):
     with open(path, "rb") as f:
         head = f.read(8)
     if not head:
         raise ImportRefused(_("The file is empty; nothing was imported."))
-    if head.startswith(b"PK\x03\x04"):
+    if is_zip(head):
+        try:
+            check_workbook(path, XLSX_MAX_EXPANDED)
+        except NotAWorkbook:
+            raise ImportRefused(_("This file is not a readable XLSX workbook; nothing was imported.")) from None
+        except TooLarge:
+            raise ImportRefused(
+                _(
+                    "Opened, this workbook would take more than %(mb)d MB: it was refused unread (a damaged "
+                    "or malicious file). Save it again, or as CSV UTF-8; nothing was imported.",
+                    mb=XLSX_MAX_EXPANDED // (1024 * 1024),
+                )
+            ) from None
         return XlsxTable(path)
     return CsvTable(path)
+
+
+def _check_width(header):
+    """Refuse a header wider than MAX_COLUMNS (empty cells at its end, as spreadsheets leave, not counted)."""
+    width = len(header)
+    while width and not str(header[width - 1]).strip():
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise ImportRefused(
+            _(
+                "The file has %(n)d columns, more than the %(max)d a file of this system can have; "
+                "nothing was imported.",
+                n=width,
+                max=MAX_COLUMNS,
+            )
+        )
 
 
 class CsvTable:
@@ -87,12 +132,26 @@ class CsvTable:
         self.size = os.path.getsize(path)
         with open(path, "rb") as f:
             sample = f.read(65536)
-        if b"\x00" in sample:
-            raise ImportRefused(_("This file is not a table (CSV or XLSX); nothing was imported."))
-        if not _looks_like_utf8(sample, complete=len(sample) < 65536):
-            raise ImportRefused(_("The file is not UTF-8 text. Save it as CSV UTF-8 or XLSX; nothing was imported."))
+        if sample.startswith(UTF16_BOMS) and not sample.startswith(codecs.BOM_UTF32_LE):
+            # Excel's "Unicode text": decoded as it is (a bad pair of bytes reads as U+FFFD)
+            encoding, errors = "utf-16", "replace"
+        else:
+            if b"\x00" in sample:
+                raise ImportRefused(_("This file is not a table (CSV or XLSX); nothing was imported."))
+            if _looks_like_windows_1258(sample, complete=len(sample) < 65536):
+                raise ImportRefused(
+                    _(
+                        "The file is in the legacy Vietnamese encoding Windows-1258 (or another one that is not "
+                        "UTF-8). Save it as CSV UTF-8 or XLSX; nothing was imported."
+                    )
+                )
+            if not _looks_like_utf8(sample, complete=len(sample) < 65536):
+                raise ImportRefused(
+                    _("The file is not UTF-8 text. Save it as CSV UTF-8 or XLSX; nothing was imported.")
+                )
+            encoding, errors = "utf-8-sig", "surrogateescape"
         self._raw = open(path, "rb")
-        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self._text = io.TextIOWrapper(self._raw, encoding=encoding, errors=errors, newline="")
         self.header_line = 0
         first = ""
         while not first.strip():
@@ -101,8 +160,13 @@ class CsvTable:
             if not first:
                 self.close()
                 raise ImportRefused(_("The file is empty; nothing was imported."))
-        self.delimiter = ";" if first.count(";") > first.count(",") else ","
+        self.delimiter = max(DELIMITERS, key=first.count)  # `,` on a tie (the first of the most frequent)
         self.header = next(csv.reader([first], delimiter=self.delimiter))
+        try:
+            _check_width(self.header)
+        except ImportRefused:
+            self.close()
+            raise
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
 
     def rows(self):
@@ -178,6 +242,11 @@ class XlsxTable:
         if self.header is None:
             self.close()
             raise ImportRefused(_("The file is empty; nothing was imported."))
+        try:
+            _check_width(self.header)
+        except ImportRefused:
+            self.close()
+            raise
         self._row = self.header_line
 
     def rows(self):

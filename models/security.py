@@ -44,6 +44,12 @@ def record_failed_sign_in(username, user, address, failures=None, locked_until=N
             _log(SecurityEvents.LOCKED_OUT, username, user.id, address)
 
 
+def record_throttled(username, user, address):
+    """A sign-in refused, before any password check, because its address failed too often."""
+    with db.atomic():
+        _log(SecurityEvents.THROTTLED, username, user.id if user else None, address)
+
+
 def record_sign_out(user, address):
     with db.atomic():
         _log(SecurityEvents.SIGN_OUT, user.username, user.id, address)

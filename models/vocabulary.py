@@ -311,4 +311,5 @@ class SecurityEvents:
     SIGN_OUT = "sign_out"
     SIGN_IN_FAILED = "sign_in_failed"
     LOCKED_OUT = "locked_out"
-    ALL = (SIGN_IN, SIGN_OUT, SIGN_IN_FAILED, LOCKED_OUT)
+    THROTTLED = "sign_in_throttled"  # too many failed sign-ins from one address (core.auth)
+    ALL = (SIGN_IN, SIGN_OUT, SIGN_IN_FAILED, LOCKED_OUT, THROTTLED)

@@ -3,13 +3,16 @@ outside it: each problem with its sheet, its row as Excel counts them (the heade
 reason. The definition built from a valid workbook is plain JSON (see docs/questionnaires.md)."""
 
 import dataclasses
+import io
 import re
 
+from flask_babel import gettext as _
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
 from models import Elements
+from uploads import NotAWorkbook, TooLarge, check_workbook, is_zip
 
 from .expressions import ExpressionError, parse
 
@@ -29,6 +32,7 @@ YES, NO = ("yes", "true", "true()", "1"), ("", "no", "false", "false()", "0")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 LANGUAGE_CODE_RE = re.compile(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\)\s*$")
 PYXFORM_ROW_RE = re.compile(r"\[row\s*:\s*(\d+)\]")
+FORM_MAX_EXPANDED = 32 * 1024 * 1024  # bytes an XLSForm workbook may expand to (a real one: under a megabyte)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +63,7 @@ def language_of(suffix):
 def read(source, file_type=None):
     """The definition of the questionnaire in `source` (a path or the bytes of an .xlsx file); raises
     FormProblems listing everything outside the supported subset."""
+    _check_workbook(source, file_type)
     try:
         book = get_xlsform(source, file_type=file_type)
     except PyXFormError as exc:
@@ -73,6 +78,38 @@ def read(source, file_type=None):
         row = PYXFORM_ROW_RE.search(str(exc))
         raise FormProblems([Problem(SURVEY, int(row.group(1)) if row else None, str(exc))]) from exc
     return definition
+
+
+def _check_workbook(source, file_type):
+    """An .xlsx is opened only when it is a zip that expands to at most FORM_MAX_EXPANDED (pyxform reads
+    a whole workbook into memory): anything else gets one problem and is never parsed."""
+    is_path = isinstance(source, str) or hasattr(source, "__fspath__")
+    if not (file_type == ".xlsx" or (is_path and str(source).lower().endswith(".xlsx"))):
+        return
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    if is_path:
+        with open(source, "rb") as f:
+            head = f.read(4)
+    elif isinstance(source, io.IOBase):
+        position = source.tell()
+        head = source.read(4)
+        source.seek(position)
+    else:
+        return
+    try:
+        if not is_zip(head):
+            raise NotAWorkbook(head)
+        check_workbook(source, FORM_MAX_EXPANDED)
+    except NotAWorkbook:
+        raise FormProblems([Problem(None, None, _("This file is not an XLSX workbook."))]) from None
+    except TooLarge:
+        reason = _(
+            "Opened, this workbook would take more than %(mb)d MB: it was refused unread (a damaged or "
+            "malicious file).",
+            mb=FORM_MAX_EXPANDED // (1024 * 1024),
+        )
+        raise FormProblems([Problem(None, None, reason)]) from None
 
 
 def check(source, file_type=None):

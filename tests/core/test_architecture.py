@@ -15,12 +15,13 @@ ALLOWED = {
     "mail": set(),  # e-mail through SMTP
     "ratelimits": set(),  # the public pages' rate limits (Flask-Limiter)
     "charts": set(),  # SVG charts drawn on the server
+    "uploads": set(),  # checks of an uploaded workbook before it is parsed (zip bombs)
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
-    "importing": {"models", "jobs", "formatting"},
+    "importing": {"models", "jobs", "formatting", "uploads"},
     "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
-    "questionnaires": {"models", "jobs", "formatting"},
+    "questionnaires": {"models", "jobs", "formatting", "uploads"},
     "results": {"models", "jobs", "formatting", "exports", "questionnaires", "fieldwork", "links", "sampling"},
     "links": {"models", "jobs", "formatting", "mail", "exports", "questionnaires", "fieldwork"},
     "rechecks": {"models", "jobs", "formatting", "questionnaires", "fieldwork", "results"},

@@ -185,6 +185,23 @@ def test_each_role_gets_exactly_its_pages(app, endpoint_requests, role, auth):
     assert client.get("/admin/").status_code == 302  # signed out
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_post_side_of_a_page_refuses_whom_the_page_refuses(app, endpoint_requests, role, auth):
+    """A page that is also a form (GET and POST on one rule) is checked above by its GET: its POST must
+    refuse the same roles, before reading anything the form sends."""
+    both = {r.endpoint for r in app.url_map.iter_rules() if {"GET", "POST"} <= r.methods}
+    assert len(both) >= 10  # the back office's model forms, the uploads, the sign-in, the survey pages
+    client = app.test_client()
+    auth.login(role, client=client)
+    failures = []
+    for endpoint, _method, url in endpoint_requests:
+        if endpoint in both and EXPECTED[endpoint][role] == 403:
+            status = client.post(url, data={"id": "1", "name": "x"}).status_code
+            if status != 403:
+                failures.append(f"POST {url}: {status}")
+    assert failures == []
+
+
 def test_anonymous_users_are_sent_to_the_login_page(app, endpoint_requests, auth):
     client = app.test_client()
     for endpoint, method, url in endpoint_requests:
