@@ -15,6 +15,7 @@ import jobs
 import links
 import models
 import public
+import quality
 import questionnaires
 import ratelimits
 import results
@@ -46,6 +47,7 @@ def create_app(overrides=None):
     questionnaires.init_app(app)
     links.init_app(app)
     results.init_app(app)
+    quality.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

@@ -222,6 +222,7 @@ class JobKinds:
     LINKS_OUTBOX_EXPORT = "links.outbox_export"  # the SMS waiting, as a file for a bulk-SMS service
     RESULTS_COMPILE = "results.compile"  # a month's results compiled into a new version
     RESULTS_MONTHLY = "results.monthly"  # on the first of each month: the month before compiled
+    FLAGS_COMPUTE = "flags.compute"  # a period's fabrication flags recomputed, from the back office
 
 
 class Dispositions:

@@ -18,12 +18,23 @@ ALLOWED = {
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
     "importing": {"models", "jobs", "formatting"},
-    "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
+    "quality": {"models", "jobs", "formatting", "questionnaires"},  # fabrication flags
+    "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports", "quality"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting"},
     "results": {"models", "jobs", "formatting", "exports", "questionnaires", "fieldwork", "links", "sampling"},
-    "links": {"models", "jobs", "formatting", "mail", "exports", "questionnaires", "fieldwork"},
-    "demo": {"models", "jobs", "formatting", "importing", "fieldwork", "sampling", "questionnaires", "links"},
+    "links": {"models", "jobs", "formatting", "mail", "exports", "questionnaires", "fieldwork", "quality"},
+    "demo": {
+        "models",
+        "jobs",
+        "formatting",
+        "importing",
+        "fieldwork",
+        "sampling",
+        "questionnaires",
+        "links",
+        "quality",
+    },
     # user interfaces: any domain, never another interface, the host or the demo loader
     "backoffice": {
         "models",
@@ -36,6 +47,7 @@ ALLOWED = {
         "questionnaires",
         "links",
         "results",
+        "quality",
         "charts",
     },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
@@ -68,6 +80,7 @@ ALLOWED = {
         "links",
         "ratelimits",
         "results",
+        "quality",
         "charts",
         "demo",
         "backoffice",
