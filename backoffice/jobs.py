@@ -39,6 +39,7 @@ KIND_LABELS = {
     JobKinds.LINKS_OUTBOX_EXPORT: _l("Export of waiting SMS"),
     JobKinds.RESULTS_COMPILE: _l("Compilation of results"),
     JobKinds.RESULTS_MONTHLY: _l("Monthly compilation of results"),
+    JobKinds.FLAGS_COMPUTE: _l("Fabrication flags of a period"),
 }
 
 

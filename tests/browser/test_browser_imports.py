@@ -20,6 +20,7 @@ MENUS = {
         "sample",
         "questionnaires",
         "review",
+        "flags",
         "alerts",
         "outbox",
         "assignments",
@@ -44,6 +45,7 @@ MENUS = {
         "sample",
         "questionnaires",
         "review",
+        "flags",
         "alerts",
         "outbox",
         "assignments",
@@ -71,7 +73,7 @@ MENUS = {
         "results",
         "dashboards",
     },
-    "auditor": {"cases", "sampling", "sample", "links", "audit", "security", "results", "dashboards"},
+    "auditor": {"cases", "sampling", "sample", "links", "flags", "audit", "security", "results", "dashboards"},
 }
 JOB_TIMEOUT = 30_000  # ms
 
