@@ -97,9 +97,10 @@ def bursts(times, limit, minutes):
 def shared_phones(rows, shown=5):
     """`rows` is [(interview id, case code, phone hash)] of one period's completes; {id: figures} for
     each whose phone is also behind another case: how many other cases, and the first few codes."""
+    seen = collections.Counter(phone_hash for _id, _code, phone_hash in rows if phone_hash)
     by_phone = collections.defaultdict(list)
     for interview_id, code, phone_hash in rows:
-        if phone_hash:
+        if phone_hash and seen[phone_hash] > 1:
             by_phone[phone_hash].append((code, interview_id))
     out = {}
     for group in by_phone.values():

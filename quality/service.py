@@ -21,9 +21,11 @@ from models import (
     Period,
     Questionnaire,
     QuestionnaireVersion,
+    db,
     now,
 )
 from models.base import joined_transaction
+from models.bulk import insert_rows
 from questionnaires.xlsform import SELECT_ONE, questions
 
 from . import rules
@@ -39,28 +41,43 @@ def _attempted():
     return (fn.EXISTS(attempts) | AuditRecord.phone_revealed(Interview.case)).alias("attempted")
 
 
+def _moment(value):
+    """A datetime from the driver: PostgreSQL's as it is, SQLite's text parsed (peewee's own parsing
+    tries its formats one by one: most of a period's time on SQLite)."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromisoformat(value)
+
+
+FACT_COLUMNS = (
+    Interview.id,
+    Case.returned_at,
+    Case.code,
+    Interview.enumerator,
+    Interview.channel,
+    Interview.source,
+    Interview.started_at,
+    Interview.ended_at,
+    Interview.duration_seconds,
+    Interview.version,
+    Contact.phone_hash,
+)
+
+
 def _facts(where):
-    """(returned_at, Fact without its period and form) of the interviews matching `where`."""
-    return (
-        Interview.select(
-            Interview.id,
-            Case.returned_at,
-            Case.code,
-            Interview.enumerator,
-            Interview.channel,
-            Interview.source,
-            Interview.started_at,
-            Interview.ended_at,
-            Interview.duration_seconds,
-            Interview.version,
-            Contact.phone_hash,
-            _attempted(),
-        )
+    """[(id, returned_at, code, enumerator, channel, source, started_at, ended_at, duration, version id,
+    phone hash, attempted)] of the interviews matching `where`, read as the driver gives them."""
+    query = (
+        Interview.select(*FACT_COLUMNS, _attempted())
         .join(Case, on=(Interview.case == Case.id))
         .join(Contact, JOIN.LEFT_OUTER, on=(Contact.case == Case.id))
         .where(where)
-        .tuples()
     )
+    rows = db.execute_sql(*query.sql()).fetchall()  # the driver's rows: peewee's per-row work is not needed
+    return [
+        (r[0], _moment(r[1]), r[2], r[3], r[4], r[5], _moment(r[6]), _moment(r[7]), r[8], r[9], r[10], r[11])
+        for r in rows
+    ]
 
 
 def _in_period(period):
@@ -79,8 +96,9 @@ class _Periods:
         self.settings = {}
 
     def of(self, returned_at):
-        period = self.by_month.get(returned_at.strftime("%Y-%m")) if returned_at else None
-        return period
+        if returned_at is None:
+            return None
+        return self.by_month.get(f"{returned_at.year:04d}-{returned_at.month:02d}")
 
     def settings_of(self, period):
         if period.id not in self.settings:
@@ -137,11 +155,11 @@ def _lines(where, elements):
     return out
 
 
-def _build(rows, periods, versions):
-    """Facts from `_facts` rows (those of a case outside any period left out)."""
+def _build(rows, periods, versions, only=None):
+    """Facts from `_facts` rows (those of a case outside any period left out); all of `only` if given."""
     out = []
     for returned_at, row in rows:
-        period = periods.of(returned_at)
+        period = only or periods.of(returned_at)
         if period is None:
             continue
         form_id = versions[row[8]][0] if row[8] in versions else None
@@ -187,23 +205,19 @@ def _write(desired, existing):
     (added, removed): a flag whose figures changed is removed and added again."""
     wanted = {key: (period_id, _text(figures)) for key, (period_id, figures) in desired.items()}
     gone = [fid for key, (fid, detail) in existing.items() if key not in wanted or wanted[key][1] != detail]
+    at = str(now())
     new = [
-        (key[0], period_id, key[1], detail, now())
+        (key[0], period_id, key[1], detail, at)
         for key, (period_id, detail) in wanted.items()
         if key not in existing or existing[key][1] != detail
     ]
     for i in range(0, len(gone), CHUNK):
         InterviewFlag.delete().where(InterviewFlag.id.in_(gone[i : i + CHUNK])).execute()
-    fields = [
-        InterviewFlag.interview,
-        InterviewFlag.period,
-        InterviewFlag.kind,
-        InterviewFlag.detail,
-        InterviewFlag.created_at,
-    ]
-    for i in range(0, len(new), CHUNK // 5):
-        InterviewFlag.insert_many(new[i : i + CHUNK // 5], fields=fields).execute()
+    insert_rows(InterviewFlag, FLAG_COLUMNS, new)  # executemany on SQLite, COPY on PostgreSQL
     return len(new), len(gone)
+
+
+FLAG_COLUMNS = ("interview_id", "period_id", "kind", "detail", "created_at")
 
 
 def _existing(where):
@@ -221,12 +235,11 @@ def _window(period_settings):
     return datetime.timedelta(minutes=period_settings["burst_minutes"])
 
 
-def _times(rows):
-    """{enumerator: [(ended_at, id)]} of the facts their bursts count."""
+def _times(counted):
+    """{enumerator: [(ended_at, id)]} of facts their bursts count."""
     out = collections.defaultdict(list)
-    for fact in rows:
-        if rules.counted_in_bursts(fact):
-            out[fact.enumerator_id].append((fact.ended_at, fact.id))
+    for fact in counted:
+        out[fact.enumerator_id].append((fact.ended_at, fact.id))
     return out
 
 
@@ -242,12 +255,13 @@ def flag_period(period, progress=None):
         rows = _split(_facts(where))
         report(0.3)
         versions = _versions({r[1][8] for r in rows})
-        facts = _build(rows, periods, versions)
+        facts = _build(rows, periods, versions, only=period)
         led = Interview.channel.not_in(InterviewChannels.SELF)
         lines = _lines(where & led, _element_questions(versions, settings["straight_line_questions"]))
         report(0.6)
-        times = _times(facts)
-        _add_other_periods(times, facts, period, settings)
+        counted = [f for f in facts if rules.counted_in_bursts(f)]
+        times = _times(counted)
+        _add_other_periods(times, counted, period, settings)
         phones = {period.id: [(f.id, f.case_code, f.phone_hash) for f in facts]}
         desired = _desired(facts, {period.id: period}, periods, lines, times, phones)
         report(0.8)
@@ -261,10 +275,10 @@ def flag_period(period, progress=None):
     }
 
 
-def _add_other_periods(times, facts, period, settings):
+def _add_other_periods(times, counted, period, settings):
     """The same enumerators' completes of other periods ending within the burst window before the
-    period's (an enumerator working two months' samples in the same hour is counted once)."""
-    ends = [f.ended_at for f in facts if rules.counted_in_bursts(f)]
+    period's `counted` ones (an enumerator working two months' samples in the same hour is counted once)."""
+    ends = [f.ended_at for f in counted]
     if not ends:
         return
     low, high = min(ends) - _window(settings), max(ends)

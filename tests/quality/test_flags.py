@@ -6,6 +6,7 @@ import json
 
 from fieldwork import review
 from fieldwork.contacts import reveal_phone
+from links import service as links
 from models import Assignment, Contact, FlagKinds, Interview, InterviewFlag, Period, SampleCase, User
 from quality import explain, flag_period
 
@@ -119,3 +120,21 @@ def test_the_command_refuses_a_month_without_cases(app, runner):
     assert result.exit_code != 0
     result = runner.invoke(args=["flags", "compute", "--period", "2031-13"])
     assert result.exit_code != 0
+
+
+def test_an_answer_through_a_link_shares_a_phone_and_nothing_else(
+    app, sent_link, submitted_interview, users, complete_answers
+):
+    phoned = submitted_interview("dtv1")
+    others = Interview.select(Interview.case).where(Interview.case != phoned.case_id)
+    case = SampleCase.select().where(SampleCase.case.not_in(others) & (SampleCase.case != phoned.case_id)).first().case
+    for case_id in (phoned.case_id, case.id):
+        contact = Contact.get_by_id(case_id)
+        contact.phone_hash = "d" * 32
+        contact.save()
+    link, _token = sent_link(case)
+    link, interview = links.response_for(link.id)
+    links.save(link.id, interview.id, complete_answers)
+    links.submit(link.id, interview.id)  # a few milliseconds after it opened, no attempt: not the citizen's flags
+    assert _kinds(interview.id) == {FlagKinds.SHARED_PHONE}
+    assert FlagKinds.SHARED_PHONE in _kinds(phoned.id)
