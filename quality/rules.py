@@ -149,7 +149,7 @@ def evaluate(fact, settings, lines=None, burst=None, shared=None):
             flags[FlagKinds.OFF_HOURS] = found
     if burst is not None:
         flags[FlagKinds.BURST] = burst
-    found = straight_line(lines or (), settings["straight_line_questions"])
+    found = straight_line(lines, settings["straight_line_questions"]) if lines else None
     if found is not None:
         flags[FlagKinds.STRAIGHT_LINE] = found
     found = no_attempt(fact)

@@ -22,6 +22,7 @@ from models import (
     Questionnaire,
     QuestionnaireVersion,
     db,
+    is_postgres,
     now,
 )
 from models.base import joined_transaction
@@ -41,12 +42,10 @@ def _attempted():
     return (fn.EXISTS(attempts) | AuditRecord.phone_revealed(Interview.case)).alias("attempted")
 
 
-def _moment(value):
-    """A datetime from the driver: PostgreSQL's as it is, SQLite's text parsed (peewee's own parsing
-    tries its formats one by one: most of a period's time on SQLite)."""
-    if value is None or isinstance(value, datetime.datetime):
-        return value
-    return datetime.datetime.fromisoformat(value)
+def _parsed(value):
+    """SQLite's text of a datetime, parsed (peewee's own parsing tries its formats one by one: it was
+    most of a period's time on SQLite); PostgreSQL's driver gives datetimes."""
+    return None if value is None else datetime.datetime.fromisoformat(value)
 
 
 FACT_COLUMNS = (
@@ -74,8 +73,10 @@ def _facts(where):
         .where(where)
     )
     rows = db.execute_sql(*query.sql()).fetchall()  # the driver's rows: peewee's per-row work is not needed
+    if is_postgres():
+        return rows
     return [
-        (r[0], _moment(r[1]), r[2], r[3], r[4], r[5], _moment(r[6]), _moment(r[7]), r[8], r[9], r[10], r[11])
+        (r[0], _parsed(r[1]), r[2], r[3], r[4], r[5], _parsed(r[6]), _parsed(r[7]), r[8], r[9], r[10], r[11])
         for r in rows
     ]
 
@@ -157,19 +158,15 @@ def _lines(where, elements):
 
 def _build(rows, periods, versions, only=None):
     """Facts from `_facts` rows (those of a case outside any period left out); all of `only` if given."""
+    forms = {version_id: form_id for version_id, (form_id, _elements) in versions.items()}
+    fact = rules.Fact
     out = []
-    for returned_at, row in rows:
-        period = only or periods.of(returned_at)
+    for r in rows:
+        period = only or periods.of(r[1])
         if period is None:
             continue
-        form_id = versions[row[8]][0] if row[8] in versions else None
-        out.append(rules.Fact(row[0], period.id, row[1], *row[2:8], form_id, row[9], bool(row[10])))
+        out.append(fact(r[0], period.id, r[2], r[3], r[4], r[5], r[6], r[7], r[8], forms.get(r[9]), r[10], bool(r[11])))
     return out
-
-
-def _split(rows):
-    """_facts tuples as (returned_at, the rest)."""
-    return [(r[1], (r[0], *r[2:])) for r in rows]
 
 
 def _desired(facts, periods_by_id, periods, lines, times, phones):
@@ -252,9 +249,9 @@ def flag_period(period, progress=None):
         periods.by_month[period.month] = period
         settings = periods.settings_of(period)
         where = _in_period(period) & COMPLETE
-        rows = _split(_facts(where))
+        rows = _facts(where)
         report(0.3)
-        versions = _versions({r[1][8] for r in rows})
+        versions = _versions({r[9] for r in rows})
         facts = _build(rows, periods, versions, only=period)
         led = Interview.channel.not_in(InterviewChannels.SELF)
         lines = _lines(where & led, _element_questions(versions, settings["straight_line_questions"]))
@@ -301,17 +298,17 @@ def flag_interview(interview):
     burst window after it, and the period's other completes behind the same phone."""
     with joined_transaction():
         periods = _Periods()
-        own = _split(_facts(Interview.id == interview.id))
+        own = _facts(Interview.id == interview.id)
         if not own:
             return
-        period = periods.of(own[0][0])
+        me = own[0]
+        period = periods.of(me[1])
         if period is None:
             return
         settings = periods.settings_of(period)
         window = _window(settings)
-        me = own[0][1]
         ids = {interview.id}
-        ended_at, enumerator, phone_hash = me[6], me[2], me[9]
+        ended_at, enumerator, phone_hash = me[7], me[3], me[10]
         if enumerator is not None and ended_at is not None:
             later = Interview.select(Interview.id).where(
                 COMPLETE
@@ -332,8 +329,8 @@ def flag_interview(interview):
 
 def _recompute(ids, periods):
     """Rewrite the flags of these interviews from their facts and their groups (bursts, phones)."""
-    rows = _split(_facts(Interview.id.in_(ids) & COMPLETE))
-    versions = _versions({r[1][8] for r in rows})
+    rows = _facts(Interview.id.in_(ids) & COMPLETE)
+    versions = _versions({r[9] for r in rows})
     facts = _build(rows, periods, versions)
     periods_by_id = {p.id: p for p in periods.by_month.values()}
     minimum = min(

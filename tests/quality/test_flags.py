@@ -1,13 +1,16 @@
 """Fabrication flags written as interviews become complete, and a period's recomputed at once giving
 the same flags; the `flags compute` command."""
 
+import csv
 import datetime
 import json
+
+from factories import COMPLETE_ANSWERS
 
 from fieldwork import review
 from fieldwork.contacts import reveal_phone
 from links import service as links
-from models import Assignment, Contact, FlagKinds, Interview, InterviewFlag, Period, SampleCase, User
+from models import Assignment, Case, Contact, FlagKinds, Interview, InterviewFlag, Period, SampleCase, User
 from quality import explain, flag_period
 
 
@@ -138,3 +141,23 @@ def test_an_answer_through_a_link_shares_a_phone_and_nothing_else(
     links.submit(link.id, interview.id)  # a few milliseconds after it opened, no attempt: not the citizen's flags
     assert _kinds(interview.id) == {FlagKinds.SHARED_PHONE}
     assert FlagKinds.SHARED_PHONE in _kinds(phoned.id)
+
+
+def test_imported_answers_are_flagged_by_their_own_times(app, runner, fieldwork_ready, users, tmp_path):
+    codes = [c for (c,) in Case.select(Case.code).join(SampleCase, on=(SampleCase.case == Case.id)).limit(2).tuples()]
+    header = ["case_code", "mode", "outcome", "enumerator", "started_at", "ended_at", "form_id", "version"]
+    answers = dict(COMPLETE_ANSWERS)
+    rows = [
+        [codes[0], "paper", "1.1", "dtv1", "2026-11-03 20:30", "2026-11-03 20:32", "sipas_truc_tiep", "2026.1"],
+        [codes[1], "phone", "1.1", "dtv2", "", "", "sipas_truc_tiep", "2026.1"],  # no times given
+    ]
+    path = tmp_path / "answers.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header + list(answers))
+        writer.writerows(r + list(answers.values()) for r in rows)
+    result = runner.invoke(args=["interviews", "import", str(path), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["created"] == 2, result.output
+    timed, untimed = (Interview.get(Interview.case == Case.get(Case.code == c).id) for c in codes)
+    assert _kinds(timed.id) == {FlagKinds.TOO_SHORT, FlagKinds.OFF_HOURS}
+    assert _kinds(untimed.id) == set()  # no times to judge, and its calls were made outside the app
