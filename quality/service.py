@@ -6,6 +6,7 @@ data: rewritten, never edited, not audited (the interviews they point at are).""
 import collections
 import datetime
 import json
+import logging
 
 from peewee import JOIN, SQL, fn
 
@@ -31,6 +32,8 @@ from questionnaires.xlsform import SELECT_ONE, questions
 
 from . import rules
 from .settings import merged
+
+log = logging.getLogger(__name__)
 
 SCALE = ("1", "2", "3", "4", "5")
 CHUNK = 900  # ids in one IN (…): under SQLite's oldest limit of bound variables
@@ -90,11 +93,14 @@ COMPLETE = Interview.complete_case.is_null(False)  # submitted or approved, the 
 
 
 class _Periods:
-    """The periods by month, and their prepared settings, read once."""
+    """The periods by month, and their prepared settings, read once. Not `strict` (as an interview is
+    submitted), a period's unusable quality settings give way to the defaults, logged: a mistyped
+    threshold must never refuse a respondent's answers; `flag_period` refuses them with the reason."""
 
-    def __init__(self):
+    def __init__(self, strict=False):
         self.by_month = {p.month: p for p in Period.select(Period.id, Period.month, Period.settings)}
         self.settings = {}
+        self.strict = strict
 
     def of(self, returned_at):
         if returned_at is None:
@@ -103,7 +109,14 @@ class _Periods:
 
     def settings_of(self, period):
         if period.id not in self.settings:
-            self.settings[period.id] = rules.prepared(merged(period.settings))
+            try:
+                found = merged(period.settings)
+            except ValueError:  # QualitySettingsError, or settings that are not JSON
+                if self.strict:
+                    raise
+                log.warning("period %s: unusable quality settings, the defaults are used", period.month)
+                found = merged(None)
+            self.settings[period.id] = rules.prepared(found)
         return self.settings[period.id]
 
 
@@ -245,7 +258,7 @@ def flag_period(period, progress=None):
     {"interviews": complete interviews, "flags": {kind: count}, "added", "removed"}."""
     report = progress or (lambda fraction: None)
     with joined_transaction():
-        periods = _Periods()
+        periods = _Periods(strict=True)
         periods.by_month[period.month] = period
         settings = periods.settings_of(period)
         where = _in_period(period) & COMPLETE

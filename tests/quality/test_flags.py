@@ -161,3 +161,14 @@ def test_imported_answers_are_flagged_by_their_own_times(app, runner, fieldwork_
     timed, untimed = (Interview.get(Interview.case == Case.get(Case.code == c).id) for c in codes)
     assert _kinds(timed.id) == {FlagKinds.TOO_SHORT, FlagKinds.OFF_HOURS}
     assert _kinds(untimed.id) == set()  # no times to judge, and its calls were made outside the app
+
+
+def test_unusable_thresholds_never_refuse_a_submit_but_the_command_says_why(app, runner, submitted_interview, users):
+    period = _period()
+    period.settings = json.dumps({**json.loads(period.settings or "{}"), "quality": {"max_per_hour": "six"}})
+    period.save()
+    interview = submitted_interview("dtv1")  # flagged with the defaults
+    assert FlagKinds.TOO_SHORT in _kinds(interview.id)
+    result = runner.invoke(args=["flags", "compute", "--period", "2026-10"])
+    assert result.exit_code != 0 and "max_per_hour" in result.output
+    assert FlagKinds.TOO_SHORT in _kinds(interview.id)  # nothing changed
