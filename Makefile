@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/backoffice_pages.py $(BENCH_N)
 	$(PY) bench/interviewer_load.py
 	$(PY) bench/compile.py
+	$(PY) bench/recheck.py
 	$(PY) bench/results_pages.py
 	$(PY) bench/public_survey_load.py
 

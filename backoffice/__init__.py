@@ -26,6 +26,7 @@ from .audit import AuditView
 from .case_page import CasePageView
 from .cases import CaseView
 from .dashboard import DashboardView
+from .flags import FlagView
 from .home import HomeView
 from .imports import ImportView
 from .interview_imports import InterviewImportView
@@ -79,6 +80,7 @@ def init_app(app):
     admin.add_view(QuestionnaireView(name=_l("Questionnaires"), category=survey, endpoint="questionnaires"))
     admin.add_view(AlertView(name=_l("Alerts"), category=survey, endpoint="alerts"))
     admin.add_view(ReviewView(name=_l("Interviews to review"), category=survey, endpoint="review"))
+    admin.add_view(FlagView(name=_l("Suspicion flags"), category=survey, endpoint="flags"))
     admin.add_view(OutboxView(name=_l("Outbox"), category=survey, endpoint="outbox"))
     admin.add_view(InterviewImportView(name=_l("Import answers"), category=survey, endpoint="interview_imports"))
     admin.add_view(LinksView(name=_l("Survey links"), category=survey, endpoint="links"))

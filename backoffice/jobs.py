@@ -41,6 +41,7 @@ KIND_LABELS = {
     JobKinds.RESULTS_MONTHLY: _l("Monthly compilation of results"),
     JobKinds.RECHECKS_DRAW: _l("Draw of a re-check sample"),
     JobKinds.RECHECKS_VERIFY: _l("Verification of a re-check sample"),
+    JobKinds.FLAGS_COMPUTE: _l("Fabrication flags of a period"),
 }
 
 

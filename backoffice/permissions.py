@@ -27,6 +27,7 @@ VIEWS = {
     "outbox": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),  # the delivery file of SMS holds phones
     "jobs": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),  # officers and auditors: their own jobs
     "results": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, {ADMIN, OFFICER}),  # Home Affairs officers publish
+    "flags": ({ADMIN, SUPERVISOR, AUDITOR}, {ADMIN, SUPERVISOR, AUDITOR}),  # fabrication flags; writes: recompute
     "dashboards": ({ADMIN, OFFICER, SUPERVISOR, AUDITOR}, set()),  # the results' readers; figures only
     # re-checks: auditors draw and re-check (each only their own cases); supervisors decide
     "rechecks": ({ADMIN, AUDITOR}, {ADMIN, AUDITOR}),

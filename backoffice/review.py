@@ -16,6 +16,7 @@ from questionnaires import render
 
 from . import permissions
 from .base import SecureBaseView, _role, is_id
+from .flags import flags_of
 
 PAGE = 100
 
@@ -97,6 +98,7 @@ class ReviewView(SecureBaseView):
             items=render.items(definition, "vi", facts),
             answers=interview.answers_dict(),
             original=json.loads(interview.original_answers) if interview.original_answers else None,
+            flags=flags_of([interview.id]).get(interview.id, []) if interview.complete_case_id else [],
             names=User.names(),
             statuses=status_labels(),
             form=FlaskForm(),

@@ -15,6 +15,7 @@ import jobs
 import links
 import models
 import public
+import quality
 import questionnaires
 import ratelimits
 import rechecks
@@ -48,6 +49,7 @@ def create_app(overrides=None):
     links.init_app(app)
     results.init_app(app)
     rechecks.init_app(app)
+    quality.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

@@ -6,7 +6,8 @@ import datetime
 import os
 import random
 
-from fieldwork import calls, interviewing, review
+import quality
+from fieldwork import calls, contacts, interviewing, review
 from models import (
     Assignment,
     AssignmentStatus,
@@ -114,14 +115,19 @@ def _work(assignment, user, rng, finish):
         assignment = Assignment.get_by_id(assignment.id)
         assignment.next_at = None  # the demo's clock: the wait is over
         assignment.save()
+    if SampleCase.get_by_id(assignment.sample_id).mode == Modes.PHONE:
+        contacts.reveal_phone(assignment.id, user)  # the number shown, then called
     interview = interviewing.start(assignment.id, user)
     return interviewing.submit(interview.id, user, answers(interview.version.definition_dict(), rng))
 
 
-def _backdate(interview, period, rng):
-    """Interviews of a finished month dated inside it, in office hours."""
+def _backdate(interview, period, rng, day=None):
+    """Interviews of a finished month dated inside it (or on `day`), in office hours, never on a Sunday."""
     year, month = int(period.month[:4]), int(period.month[5:])
-    start = datetime.datetime(year, month, rng.randint(3, 27), rng.randint(8, 16), rng.randint(0, 59))
+    day = day or datetime.date(year, month, rng.randint(3, 27))
+    if day.isoweekday() == 7:
+        day -= datetime.timedelta(days=1)
+    start = datetime.datetime.combine(day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)))
     interview.started_at = start
     interview.ended_at = start + datetime.timedelta(seconds=rng.randint(300, 900))
     interview.duration_seconds = int((interview.ended_at - interview.started_at).total_seconds())
@@ -148,6 +154,7 @@ def month_in_progress(period, reviewer, rng):
     for a in worked:
         done = _work(a, User.get_by_id(a.enumerator_id), rng, finish=False)
         if done is not None:
+            _backdate(done, period, rng, day=now().date() - datetime.timedelta(days=rng.randint(1, 12)))
             submitted.append(done)
     for index, interview in enumerate(submitted):
         if index == 0:
@@ -193,6 +200,7 @@ def load_fieldwork(months, seed=2026):
         ):
             continue  # loaded before
         (month_in_progress if current else finished_month)(period, reviewer, rng)
+        quality.flag_period(period)  # the interviews were dated after they were submitted
     return {
         "submitted": Interview.select().where(Interview.status == InterviewStatus.SUBMITTED).count(),
         "approved": Interview.select().where(Interview.status == InterviewStatus.APPROVED).count(),

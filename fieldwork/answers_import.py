@@ -7,6 +7,7 @@ import json
 from flask_babel import gettext as _
 from peewee import IntegrityError
 
+import quality
 from importing.report import ImportReport
 from importing.table import open_table
 from models import (
@@ -232,6 +233,7 @@ class AnswersImporter:
         if self.approve:
             audit.record_event("approve", Interview._meta.table_name, interview.id, {"source": InterviewSources.FILE})
         alerts.raise_for(interview)  # as the answers arrive, as from the app (a change: only what is new)
+        quality.flag_interview(interview)
 
     def disposition(self, row, case):
         """An outcome without answers: the final disposition of the case's open assignment."""

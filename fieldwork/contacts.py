@@ -1,12 +1,12 @@
 """The applicant's phone, revealed to the enumerator whose open phone assignment it is; every reveal is
 recorded in the audit trail (who, which case, when; never the number)."""
 
-from models import Contact, Modes, SampleCase, audit
+from models import AuditRecord, Contact, Modes, SampleCase, audit
 from models.pii import cipher
 
 from .calls import NotYours, own_open
 
-REVEAL = "reveal_phone"  # the audit trail's action
+REVEAL = AuditRecord.REVEAL_PHONE  # the audit trail's action
 
 
 def reveal_phone(assignment_id, user):

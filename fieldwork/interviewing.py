@@ -6,6 +6,7 @@ import json
 
 from peewee import IntegrityError
 
+import quality
 from models import (
     AssignmentEvent,
     AssignmentStatus,
@@ -135,4 +136,5 @@ def submit(interview_id, user, raw=None):
         )
         SurveyLink.close_for(interview.case_id)  # answered: the citizen's own link, if any, closes
         alerts.raise_for(interview)  # negative feedback raised as the interview arrives
+        quality.flag_interview(interview)  # and the signs of fabrication
     return interview

@@ -3,6 +3,7 @@ to the enumerator with a comment, or correct an approved one with a reason, the 
 
 import json
 
+import quality
 from models import Assignment, AssignmentStatus, Interview, InterviewStatus, db, now
 from questionnaires import validation
 
@@ -45,6 +46,7 @@ def reject(interview_id, reviewer, comment):
         interview.status, interview.complete_case = InterviewStatus.REJECTED, None
         interview.reviewed_by, interview.reviewed_at, interview.review_comment = reviewer.id, now(), comment[:2000]
         interview.save()
+        quality.flag_interview(interview)  # no longer complete: its flags go (and its neighbours' change)
         if interview.assignment_id:
             assignment = Assignment.locked(interview.assignment_id)
             assignment.status, assignment.outcome, assignment.updated_at = AssignmentStatus.OPEN, None, now()
@@ -73,4 +75,5 @@ def correct(interview_id, reviewer, raw_answers, reason):
         interview.reviewed_by, interview.reviewed_at = reviewer.id, now()
         interview.review_comment = reason[:2000]
         interview.save()
+        quality.flag_interview(interview)  # the answers changed: a straight line may have come or gone
     return interview

@@ -6,6 +6,7 @@ import datetime
 import json
 import weakref
 
+import quality
 from fieldwork import alerts
 from fieldwork.calls import close_for_case
 from fieldwork.interviewing import hold_complete, version_for
@@ -189,6 +190,7 @@ def submit(link_id, interview_id, owned=None):
         link.save()
         close_for_case(link.case_id, Dispositions.COMPLETE, RESPONDENT, reason=link.channel)
         alerts.raise_for(interview)
+        quality.flag_interview(interview)  # its phone may be behind another complete of the period
     return interview
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import operator
 
-from peewee import SQL, BigIntegerField, CharField, DateTimeField, TextField
+from peewee import SQL, BigIntegerField, CharField, DateTimeField, TextField, fn
 
 from .base import BaseModel, db, is_postgres, now
 from .bulk import insert_rows
@@ -37,6 +37,10 @@ class AuditRecord(BaseModel):
     prev_hash = CharField(max_length=64)
     hash = CharField(max_length=64)
 
+    # An enumerator shown a case's phone (fieldwork.contacts): a record of the contact, found through
+    # its own partial index (migration 0019), the condition written as the index's
+    REVEAL_PHONE = "reveal_phone"
+    REVEAL_WHERE = "action = 'reveal_phone'"
     # The tables whose records the (model, object_id) index leaves out (migration 0006): the bulk ones
     UNINDEXED = ("case", "contact")
     INDEXED_WHERE = "model NOT IN ('case', 'contact')"  # the index's condition, written as migration 0006 does
@@ -52,6 +56,15 @@ class AuditRecord(BaseModel):
         if not clauses:
             return cls.select().where(cls.id.is_null())  # nothing
         return cls.select().where(SQL(cls.INDEXED_WHERE) & functools.reduce(operator.or_, clauses))
+
+    @classmethod
+    def phone_revealed(cls, case_column):
+        """EXISTS: the phone of the case in `case_column` (an outer query's column) was shown to someone."""
+        return fn.EXISTS(
+            cls.select(SQL("1")).where(
+                SQL(cls.REVEAL_WHERE) & (cls.model == "contact") & (cls.object_id == case_column.cast("VARCHAR"))
+            )
+        )
 
     def compute_hash(self):
         return chain_hash(

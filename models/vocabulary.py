@@ -258,6 +258,7 @@ class JobKinds:
     RESULTS_MONTHLY = "results.monthly"  # on the first of each month: the month before compiled
     RECHECKS_DRAW = "rechecks.draw"  # a period's re-check sample drawn, from the back office
     RECHECKS_VERIFY = "rechecks.verify"  # the re-check draw replayed and compared, from the web
+    FLAGS_COMPUTE = "flags.compute"  # a period's fabrication flags recomputed, from the back office
 
 
 class Dispositions:

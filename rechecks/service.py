@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from peewee import fn
 
 import jobs
+import quality
 from models import (
     Assignment,
     Case,
@@ -362,6 +363,7 @@ def invalidate(interview_id, user, reason, return_to=None):
             assignment = Assignment.locked(interview.assignment_id)
             assignment.outcome, assignment.updated_at = Dispositions.OTHER, now()
             assignment.save()
+        quality.flag_interview(interview)  # no longer a complete: its flags go, and those it gave others
     period = period_of(interview)
     try:
         run = jobs.start(

@@ -20,6 +20,7 @@ MENUS = {
         "sample",
         "questionnaires",
         "review",
+        "flags",
         "alerts",
         "outbox",
         "assignments",
@@ -46,6 +47,7 @@ MENUS = {
         "sample",
         "questionnaires",
         "review",
+        "flags",
         "alerts",
         "outbox",
         "assignments",
@@ -85,6 +87,7 @@ MENUS = {
         "dashboards",
         "rechecks",
         "discrepancies",
+        "flags",
     },
 }
 JOB_TIMEOUT = 30_000  # ms

@@ -93,6 +93,8 @@ EXPECTED = {
     "alerts.index": only(READ_REF),
     "alerts.count": only(READ_REF),
     "alerts.acknowledge_alert": only(READ_REF, ok=404),  # no such alert
+    "flags.index": only(("admin", "supervisor", "auditor")),
+    "flags.recompute": only(("admin", "supervisor", "auditor"), ok=404),  # no period given
     "review.index": only(("admin", "supervisor")),
     "review.show": only(("admin", "supervisor"), ok=404),  # no such interview
     "review.approve_interview": only(("admin", "supervisor"), ok=404),
