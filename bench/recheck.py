@@ -12,13 +12,15 @@ hours (1 %), a burst of ten in fifty minutes (one enumerator in fifty, one day),
 phone never shown (0.5 %), a phone shared by two cases (0.5 %); the rest of the flags come from the
 drawn answers (the same rating down the civil servants' four questions).
 
-Then times each step of STEPS (today `flags`: `flask flags compute --period 2026-10` through
-`app.test_cli_runner()`, the period's flags deleted before each run, not timed) against RAW: the
-columns the flags need, read once on the driver's cursor (the interviews with their case, contact
-and whether an attempt or a phone reveal exists; the answers of the straight-line questions). Each
-runs R times, the best counts; ratio = the steps' seconds together ÷ raw seconds. A step is a
-function (app, runner) -> (seconds, {figure: value}) added to STEPS; the re-check draw goes beside
-`flags`, and its own columns beside RAW.
+Then times each step of STEPS through `app.test_cli_runner()`: `flags`, `flask flags compute
+--period 2026-10` (the period's flags deleted before each run, not timed), then `draw`, `flask
+rechecks draw --period 2026-10 --seed bench-recheck` (10 % of each enumerator's approved interviews
+plus every flagged one, dealt to 8 auditors; the period's draw deleted before each run, not timed),
+against RAW: the columns they need, read once on the driver's cursor (the interviews with their
+case, contact and whether an attempt or a phone reveal exists; the answers of the straight-line
+questions; the draw's frame in work order and the flagged interviews). Each runs R times, the best
+counts; ratio = the steps' seconds together ÷ raw seconds. A step is a function (app, runner) ->
+(seconds, {figure: value}).
 """
 
 import argparse
@@ -46,7 +48,7 @@ from scratch import pg_connect as _pg_connect  # noqa: E402
 
 PG_NAME = "sipas_bench_recheck"
 KEYS = {"SECRET_KEY": "bench-secret-key-" + "r" * 40, "PII_KEY": "bench-pii-key-" + "k" * 40}
-MONTH, UNITS, ENUMERATORS, PER_DAY = "2026-10", 300, 400, 10
+MONTH, UNITS, ENUMERATORS, PER_DAY, AUDITORS = "2026-10", 300, 400, 10, 8
 FORM = os.path.join(ROOT, "questionnaires", "forms", "sipas_truc_tiep.xlsx")
 STAMP = "2026-10-01 08:00:00"
 FIELDWORK_STARTS = datetime.date(2026, 11, 2)  # a Monday: the month's cases are interviewed in November
@@ -71,6 +73,13 @@ JOIN interview i ON i.id = a.interview_id
 JOIN "case" c ON c.id = i.case_id
 WHERE {WHERE} AND i.channel NOT IN ('web', 'counter', 'kiosk')
   AND a.question IN ({", ".join(f"'{q}'" for q in STRAIGHT)}) AND a.value IN ('1', '2', '3', '4', '5')""",
+    # the re-check draw's frame: the approved interviews led by an enumerator, in work order, and the flagged
+    "recheck_frame": f"""SELECT i.id, i.enumerator_id, COALESCE(i.ended_at, i.started_at)
+FROM interview i
+JOIN "case" c ON c.id = i.case_id
+WHERE {WHERE} AND i.status = 'approved' AND i.enumerator_id IS NOT NULL AND i.channel IN ('phone', 'f2f')
+ORDER BY i.enumerator_id, COALESCE(i.ended_at, i.started_at), i.id""",
+    "flagged": "SELECT DISTINCT interview_id FROM interview_flag",
 }
 
 
@@ -330,13 +339,31 @@ def step_flags(app, runner):
     return seconds, {"flags": sum(report["flags"].values()), **{f"flags_{k}": v for k, v in report["flags"].items()}}
 
 
-STEPS = [("flags", step_flags)]  # (name, step): the re-check draw goes here too
+def step_draw(app, runner):
+    """`rechecks draw` through the command line's code path (10 % of each enumerator's approved
+    interviews, earliest work first, plus every flagged one), the period's draw removed first (not
+    timed: raw deletes of the bench's own rows)."""
+    from models import db
+
+    with app.app_context():
+        db.execute_sql("DELETE FROM recheck_case")
+        db.execute_sql("DELETE FROM recheck_draw")
+        db.close()
+    started = time.perf_counter()
+    result = runner.invoke(args=["rechecks", "draw", "--period", MONTH, "--seed", "bench-recheck", "--json"])
+    seconds = time.perf_counter() - started
+    if result.exit_code != 0:
+        raise RuntimeError(result.output + repr(result.exception))
+    return seconds, {"rechecks": json.loads(result.output)["cases"]}
+
+
+STEPS = [("flags", step_flags), ("draw", step_draw)]  # (name, step), timed in turn
 
 
 def bench(backend, n, folder, repeat):
     os.environ["SIPAS_INSTANCE"] = os.path.join(folder, "instance")
     from core import create_app
-    from models import Period, UnitLevel, audit, db
+    from models import Period, Roles, UnitLevel, User, audit, db
     from questionnaires import service as questionnaires
 
     print(f"[{backend}] building {n:,} interviews …", flush=True)
@@ -347,6 +374,10 @@ def bench(backend, n, folder, repeat):
         version, _created = questionnaires.import_form(FORM)
         questionnaires.publish(version)
         period = Period.for_month(MONTH)
+        for k in range(AUDITORS):  # the re-check cases are dealt to the active auditors
+            auditor = User(username=f"bench-auditor-{k}", full_name=f"Phúc tra {k}", role=Roles.AUDITOR)
+            auditor.set_password(f"bench-auditor-password-{k}")
+            auditor.save()
         version_id, definition, period_id = version.id, version.definition_dict(), period.id
         level_id = UnitLevel.get(UnitLevel.code == "xa").id
         db.close()
