@@ -4,7 +4,17 @@ published version stays as it was."""
 
 import pytest
 
-from models import Assignment, AuditRecord, Interview, InterviewStatus, JobKinds, JobRun, Period, ResultVersion
+from models import (
+    Assignment,
+    AuditRecord,
+    Interview,
+    InterviewFlag,
+    InterviewStatus,
+    JobKinds,
+    JobRun,
+    Period,
+    ResultVersion,
+)
 from rechecks import service
 from results import service as results
 
@@ -43,3 +53,15 @@ def test_invalidation_makes_a_new_results_version_without_the_interview(
     assert second.figures_dict()["province"]["completed"] == before["province"]["completed"] - 1
     assert ResultVersion.get_by_id(first.id).figures_dict() == before  # the published version never changes
     assert Interview.get_by_id(kept.id).status == InterviewStatus.APPROVED
+
+
+def test_an_invalidated_interview_leaves_the_fabrication_flags(app, fieldwork_ready, approved, users, work_jobs):
+    """No longer a complete, it no longer carries flags (as `flags compute` would leave it); the others
+    keep theirs."""
+    kept, gone = approved("dtv1"), approved("dtv2")
+    assert InterviewFlag.select().where(InterviewFlag.interview == gone.id).count() > 0  # done in seconds: too short
+    kept_flags = InterviewFlag.select().where(InterviewFlag.interview == kept.id).count()
+    with app.app_context():
+        service.invalidate(gone.id, users["supervisor"], "Người trả lời nói không được phỏng vấn")
+    assert InterviewFlag.select().where(InterviewFlag.interview == gone.id).count() == 0
+    assert InterviewFlag.select().where(InterviewFlag.interview == kept.id).count() == kept_flags
