@@ -7,6 +7,7 @@ import os
 from flask import Flask
 
 import backoffice
+import backups
 import demo
 import fieldwork
 import importing
@@ -46,6 +47,7 @@ def create_app(overrides=None):
     questionnaires.init_app(app)
     links.init_app(app)
     results.init_app(app)
+    backups.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

@@ -21,6 +21,7 @@ from .users import Role, User
 from .vocabulary import (
     AssignmentActions,
     AssignmentStatus,
+    BackupEvents,
     Channels,
     Dispositions,
     Elements,
@@ -37,6 +38,8 @@ from .vocabulary import (
     MessageState,
     Modes,
     PeriodStatus,
+    PersonalDataViews,
+    PrivacyEvents,
     QuestionnaireStatus,
     ResultStatus,
     Roles,
@@ -119,6 +122,9 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "QuestionnaireStatus",
     "Roles",
     "SampleStatus",
+    "BackupEvents",
+    "PersonalDataViews",
+    "PrivacyEvents",
 ]
 
 

@@ -222,6 +222,7 @@ class JobKinds:
     LINKS_OUTBOX_EXPORT = "links.outbox_export"  # the SMS waiting, as a file for a bulk-SMS service
     RESULTS_COMPILE = "results.compile"  # a month's results compiled into a new version
     RESULTS_MONTHLY = "results.monthly"  # on the first of each month: the month before compiled
+    PRIVACY_PURGE = "privacy.purge"  # daily, scheduled: personal data of periods past their retention removed
 
 
 class Dispositions:
@@ -276,3 +277,30 @@ class SecurityEvents:
     SIGN_IN_FAILED = "sign_in_failed"
     LOCKED_OUT = "locked_out"
     ALL = (SIGN_IN, SIGN_OUT, SIGN_IN_FAILED, LOCKED_OUT)
+
+
+class PersonalDataViews:
+    """The audit trail's actions of a person seeing personal data decrypted (a respondent's name,
+    phone or e-mail): each such view is recorded with one of these, and the auditor's list of views
+    (`/admin/personal-data-views/`) lists exactly these actions."""
+
+    REVEAL_PHONE = "reveal_phone"  # an enumerator's call: the phone of their own open phone case
+    RECHECK_CONTACT = "reveal_recheck_contact"  # an auditor's re-check: the contact of their own re-check case
+    REJECTED_ROWS = "download_rejected_rows"  # an import's rejected rows, in the file's own columns
+    SMS_DELIVERY_FILE = "download_sms_delivery"  # the SMS waiting, phones and texts, for a bulk-SMS service
+    ALL = (REVEAL_PHONE, RECHECK_CONTACT, REJECTED_ROWS, SMS_DELIVERY_FILE)
+
+
+class PrivacyEvents:
+    """The audit trail's events of the personal-data purge (privacy/)."""
+
+    PURGE = "purge_personal_data"  # a period's names, phones and e-mails removed after its retention
+    MODEL = "period"
+
+
+class BackupEvents:
+    """The audit trail's events of backups (backups/)."""
+
+    BACKUP = "backup"  # a backup taken: its file name, size, SHA-256, the chain's head then
+    RESTORE = "restore"  # a backup restored: the file, its SHA-256, the restored head, the replaced head
+    MODEL = "database"

@@ -17,6 +17,8 @@ ALLOWED = {
     "charts": set(),  # SVG charts drawn on the server
     "migrations": set(),  # frozen copies of the models: nothing of today's code
     "jobs": {"models"},
+    "backups": {"models"},  # backup create|restore
+    "privacy": {"models", "jobs"},  # the personal-data purge after retention
     "importing": {"models", "jobs", "formatting"},
     "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports"},
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
@@ -69,6 +71,8 @@ ALLOWED = {
         "ratelimits",
         "results",
         "charts",
+        "backups",
+        "privacy",
         "demo",
         "backoffice",
         "interviewer",
