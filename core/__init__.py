@@ -21,7 +21,7 @@ import ratelimits
 import results
 import sampling
 
-from . import auth, cli, config, errors, i18n, logs, security
+from . import auth, cli, config, errors, health, i18n, logs, security
 
 
 def create_app(overrides=None):
@@ -38,6 +38,7 @@ def create_app(overrides=None):
     logs.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    health.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
     # Domains: their commands and jobs

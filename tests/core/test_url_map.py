@@ -47,6 +47,7 @@ RESPONDENT_PAGES = {
 # The public results pages are the same for everyone, signed in or not: nothing is published in the
 # sample data, so the latest results say so and a month's page and its open data are not found.
 PUBLIC_PAGES = {
+    "healthz": 503,  # no worker runs during this test
     "public.results": 200,
     "public.results_period": 404,
     "public.results_data": 404,
