@@ -33,6 +33,7 @@ from .jobs import JobView
 from .kiosks import KioskView
 from .links import LinksView
 from .outbox import OutboxView
+from .personal_data import PersonalDataViewsView
 from .questionnaires import QuestionnaireView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
 from .results import ResultsView
@@ -101,4 +102,9 @@ def init_app(app):
     admin.add_view(UserView(User, name=_l("Users"), category=system, endpoint="users"))
     admin.add_view(AuditView(AuditRecord, name=_l("Audit trail"), category=system, endpoint="audit"))
     admin.add_view(SecurityLogView(SecurityEvent, name=_l("Security log"), category=system, endpoint="security"))
+    admin.add_view(
+        PersonalDataViewsView(
+            AuditRecord, name=_l("Personal data views"), category=system, endpoint="personal_data_views"
+        )
+    )
     return admin

@@ -15,6 +15,7 @@ import interviewer
 import jobs
 import links
 import models
+import privacy
 import public
 import questionnaires
 import ratelimits
@@ -48,6 +49,7 @@ def create_app(overrides=None):
     questionnaires.init_app(app)
     links.init_app(app)
     results.init_app(app)
+    privacy.init_app(app)
     backups.init_app(app)
     demo.init_app(app)
     # User interfaces

@@ -42,6 +42,8 @@ def load_config(instance_path, overrides=None):
         "LOGIN_LOCK_MINUTES": 15,
         "REJECTED_ROWS_KEEP_DAYS": int(env.get("REJECTED_ROWS_KEEP_DAYS") or 7),  # an import's rejected rows
         "MAX_ATTEMPTS": int(env.get("MAX_ATTEMPTS") or 5),  # call attempts before a case closes
+        # days a period's names, phones and e-mails are kept after its first publication (privacy/)
+        "PERSONAL_DATA_KEEP_DAYS": int(env.get("PERSONAL_DATA_KEEP_DAYS") or 90),
         # SMTP for alerts (and invitations): nothing is mailed without MAIL_SERVER
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),

@@ -32,6 +32,7 @@ MENUS = {
         "users",
         "audit",
         "security",
+        "personal_data_views",
         "jobs",
         "results",
         "dashboards",
@@ -71,7 +72,17 @@ MENUS = {
         "results",
         "dashboards",
     },
-    "auditor": {"cases", "sampling", "sample", "links", "audit", "security", "results", "dashboards"},
+    "auditor": {
+        "cases",
+        "sampling",
+        "sample",
+        "links",
+        "audit",
+        "security",
+        "personal_data_views",
+        "results",
+        "dashboards",
+    },
 }
 JOB_TIMEOUT = 30_000  # ms
 

@@ -39,6 +39,7 @@ ALLOWED = {
         "links",
         "results",
         "charts",
+        "privacy",
     },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
     "public": {

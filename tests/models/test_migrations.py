@@ -63,6 +63,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0011_survey_links",
         "0013_results",
         "0015_interview_flags",
+        "0017_privacy",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
