@@ -5,6 +5,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import backoffice
 import backups
@@ -31,6 +32,9 @@ def create_app(overrides=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.load_config(app.instance_path, overrides))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:  # behind that many reverse proxies: their X-Forwarded-* headers say who and how
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     models.init_app(app)
     i18n.init_app(app)

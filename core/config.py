@@ -58,6 +58,9 @@ def load_config(instance_path, overrides=None):
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN") or None,
         "OUTBOX_MAX_TRIES": int(env.get("OUTBOX_MAX_TRIES") or 5),
         "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS") or 180),
+        # reverse proxies in front (nginx, a load balancer) whose X-Forwarded-For/-Proto/-Host are
+        # believed: the client's address in the security log and the rate limits, https in links
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
