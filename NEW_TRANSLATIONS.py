@@ -1,0 +1,21 @@
+# ruff: noqa
+{
+    "Personal data views": "Lượt xem dữ liệu cá nhân",
+    "Personal data seen": "Dữ liệu cá nhân đã xem",
+    "For": "Mục đích",
+    "Phone revealed for a call": "Xem số điện thoại để gọi",
+    "Contact revealed for a re-check": "Xem liên hệ để phúc tra",
+    "Rejected import rows downloaded": "Tải các dòng nhập bị từ chối",
+    "SMS delivery file downloaded": "Tải tệp gửi SMS",
+    "assignment %(id)s": "phân công %(id)s",
+    "re-check %(id)s": "phúc tra %(id)s",
+    "import %(id)s, %(n)s rows": "lần nhập %(id)s, %(n)s dòng",
+    "job %(id)s": "tác vụ %(id)s",
+    "Every time a person saw a respondent's name, phone or e-mail: who, when, which case and what for. The records are those of the audit trail.": "Mỗi lần một người xem họ tên, số điện thoại hoặc e-mail của người trả lời: ai, khi nào, hồ sơ nào và để làm gì. Các bản ghi lấy từ nhật ký kiểm toán.",
+    "Personal data": "Dữ liệu cá nhân",
+    "Purged on %(date)s": "Đã xóa ngày %(date)s",
+    "Kept until %(date)s": "Lưu đến ngày %(date)s",
+    "Kept until %(n)d days after publication": "Lưu đến %(n)d ngày sau khi công bố",
+    "Personal data purged: %(months)s.": "Đã xóa dữ liệu cá nhân: %(months)s.",
+    "No period is past its personal-data retention.": "Chưa có kỳ nào quá hạn lưu dữ liệu cá nhân.",
+}
