@@ -45,7 +45,8 @@ def periods_due(keep_days, at=None):
     return [p for p in periods.order_by(Period.month) if is_due(published[p.id], keep_days, at)]
 
 
-def _contacts_left(period):
+def _contacts_left(period, after):
+    """The next contacts (by case id, after `after`) of the period's cases still holding a value."""
     start, end = period.bounds
     holding = Contact.name_enc.is_null(False)
     for name in CONTACT_FIELDS[1:]:
@@ -53,17 +54,19 @@ def _contacts_left(period):
     return (
         Contact.select(Contact.case, *[getattr(Contact, f) for f in CONTACT_FIELDS])
         .join(Case, on=(Contact.case == Case.id))
-        .where((Case.returned_at >= start) & (Case.returned_at < end) & holding)
+        .where((Case.returned_at >= start) & (Case.returned_at < end) & (Contact.case > after) & holding)
         .order_by(Contact.case)
+        .limit(CHUNK)
     )
 
 
 def _purge_contacts(period):
-    done = 0
+    done, after = 0, 0
     while True:
-        rows = list(_contacts_left(period).limit(CHUNK).tuples())
+        rows = list(_contacts_left(period, after).tuples())
         if not rows:
             return done
+        after = rows[-1][0]
         changes = [
             (case_id, dict(zip(CONTACT_FIELDS, values, strict=True)), dict.fromkeys(CONTACT_FIELDS))
             for case_id, *values in rows
@@ -73,14 +76,15 @@ def _purge_contacts(period):
 
 
 def _purge_sample(period):
-    done = 0
+    done, after = 0, 0
     while True:
         query = SampleCase.select(SampleCase.id, SampleCase.phone_hash).where(
-            (SampleCase.period == period) & SampleCase.phone_hash.is_null(False)
+            (SampleCase.period == period) & SampleCase.phone_hash.is_null(False) & (SampleCase.id > after)
         )
         rows = list(query.order_by(SampleCase.id).limit(CHUNK).tuples())
         if not rows:
             return done
+        after = rows[-1][0]
         with db.atomic():
             done += update_rows(SampleCase, [(pk, {"phone_hash": h}, {"phone_hash": None}) for pk, h in rows])
 

@@ -48,7 +48,8 @@ def _personal_left():
     return held, sampled
 
 
-def test_purged_after_the_retention_with_answers_and_figures_intact(app, runner, published_month):
+def test_purged_after_the_retention_with_answers_and_figures_intact(app, runner, published_month, monkeypatch):
+    monkeypatch.setattr(service, "CHUNK", 50)  # several transactions of a few rows each
     period = published_month
     published_at = ResultVersion.published_of(period).published_at
     answers, interviews = Answer.select().count(), Interview.select().count()
