@@ -103,8 +103,6 @@ def init_app(app):
     admin.add_view(AuditView(AuditRecord, name=_l("Audit trail"), category=system, endpoint="audit"))
     admin.add_view(SecurityLogView(SecurityEvent, name=_l("Security log"), category=system, endpoint="security"))
     admin.add_view(
-        PersonalDataViewsView(
-            AuditRecord, name=_l("Personal data views"), category=system, endpoint="personal_data_views"
-        )
+        PersonalDataViewsView(AuditRecord, name=_l("Personal data views"), category=system, endpoint="privacy")
     )
     return admin

@@ -143,7 +143,7 @@ for prefix, spec in {
     "periods": model_view(READ_REF, READ_REF),
     "users": {**model_view(("admin",), ("admin",), delete=NOBODY), "action_view": only(("admin",), ok=302)},
     "audit": model_view(("admin", "auditor"), NOBODY, export=True),
-    "personal_data_views": model_view(("admin", "auditor"), NOBODY, details=False),
+    "privacy": model_view(("admin", "auditor"), NOBODY, details=False),
     "security": model_view(("admin", "auditor"), NOBODY, details=False),
     "enumerators": model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
     "coverage": {

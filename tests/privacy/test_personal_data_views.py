@@ -41,7 +41,7 @@ def test_the_auditor_lists_who_saw_which_phone_and_why(app, auth, users, fieldwo
 
     client = app.test_client()
     auth.login("auditor", client=client)
-    page = client.get("/admin/personal_data_views/").get_data(as_text=True)
+    page = client.get("/admin/privacy/").get_data(as_text=True)
     assert 'data-testid="personal-data-views-intro"' in page
     for assignment in (first, second):
         code = Case.get_by_id(SampleCase.get_by_id(assignment.sample_id).case_id).code
@@ -51,12 +51,12 @@ def test_the_auditor_lists_who_saw_which_phone_and_why(app, auth, users, fieldwo
     assert page.count("(dtv") == 2
 
     user_filter = _filter_index(page, "Người dùng")
-    only_one = client.get("/admin/personal_data_views/", query_string={f"flt0_{user_filter}": "dtv2"})
+    only_one = client.get("/admin/privacy/", query_string={f"flt0_{user_filter}": "dtv2"})
     text = only_one.get_data(as_text=True)
     assert "(dtv2)" in text and "(dtv1)" not in text
     date_filter = _filter_index(page, "Ngày")
     past = f"{datetime.date.today().year - 1}-01-01 to {datetime.date.today().year - 1}-01-31"
-    text = client.get("/admin/personal_data_views/", query_string={f"flt0_{date_filter}": past}).get_data(as_text=True)
+    text = client.get("/admin/privacy/", query_string={f"flt0_{date_filter}": past}).get_data(as_text=True)
     assert "(dtv1)" not in text and "(dtv2)" not in text
 
 
