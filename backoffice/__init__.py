@@ -34,6 +34,7 @@ from .jobs import JobView
 from .kiosks import KioskView
 from .links import LinksView
 from .outbox import OutboxView
+from .personal_data import PersonalDataViewsView
 from .questionnaires import QuestionnaireView
 from .rechecks import DiscrepancyView, RecheckView
 from .reference import EnumeratorProfileView, EnumeratorUnitView, PeriodView, ProcedureView, UnitView, UserView
@@ -107,4 +108,7 @@ def init_app(app):
     admin.add_view(UserView(User, name=_l("Users"), category=system, endpoint="users"))
     admin.add_view(AuditView(AuditRecord, name=_l("Audit trail"), category=system, endpoint="audit"))
     admin.add_view(SecurityLogView(SecurityEvent, name=_l("Security log"), category=system, endpoint="security"))
+    admin.add_view(
+        PersonalDataViewsView(AuditRecord, name=_l("Personal data views"), category=system, endpoint="privacy")
+    )
     return admin

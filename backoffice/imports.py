@@ -16,7 +16,7 @@ from formatting import date
 from importing import KINDS, file_sha256
 from importing.jobs import keep_days
 from importing.rejected import stored_text
-from models import ImportRun, JobKinds, audit, now
+from models import ImportRun, JobKinds, PersonalDataViews, audit, now
 from models.pii import cipher
 
 from . import permissions
@@ -107,8 +107,8 @@ class ImportView(SecureBaseView):
             abort(404)
         if not run.rejected_available(now()):
             return _no_rejected_rows(run)
-        audit.record_event(  # who downloaded which import's rows: never the rows themselves
-            "export",
+        audit.record_event(  # who downloaded which import's rows (a view of personal data): never the rows
+            PersonalDataViews.REJECTED_ROWS,
             ImportRun._meta.table_name,
             str(run.id),
             {"format": "csv", "view": self.endpoint, "rows": REJECTED_EXPORT, "count": run.rejected_kept},

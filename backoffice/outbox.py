@@ -13,7 +13,18 @@ from flask_wtf import FlaskForm
 
 from exports import CSV, MIMETYPES, file_chunks
 from links import delivery_file, outbox, outbox_view, sms
-from models import JobKinds, JobRun, JobStatus, LinkChannels, MessagePurpose, MessageState, Period, audit, now
+from models import (
+    JobKinds,
+    JobRun,
+    JobStatus,
+    LinkChannels,
+    MessagePurpose,
+    MessageState,
+    Period,
+    PersonalDataViews,
+    audit,
+    now,
+)
 
 from .base import SecureBaseView
 from .jobs import follow, start
@@ -116,7 +127,9 @@ class OutboxView(SecureBaseView):
         if run is None:
             abort(404)
         path = _file_of(run)
-        audit.record_event("download", delivery_file.AUDITED_AS, None, {"file": "sms_delivery", "job": run.id})
+        audit.record_event(  # the phones of the file: a view of personal data
+            PersonalDataViews.SMS_DELIVERY_FILE, delivery_file.AUDITED_AS, None, {"file": "sms_delivery", "job": run.id}
+        )
         moved = f"{path}.sending"
         os.replace(path, moved)  # a second click finds nothing, whatever the first download does
         filename = f"sms_{now():%Y-%m-%d_%H-%M}.{CSV}"

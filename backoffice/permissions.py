@@ -15,6 +15,7 @@ VIEWS = {
     "users": ({ADMIN}, {ADMIN}),
     "audit": ({ADMIN, AUDITOR}, set()),
     "security": ({ADMIN, AUDITOR}, set()),
+    "personal_data_views": ({ADMIN, AUDITOR}, set()),  # who saw a name, phone or e-mail, when, why
     "sampling": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, {ADMIN, SUPERVISOR}),  # any reader may verify the draw
     "sample": ({ADMIN, SUPERVISOR, OFFICER, AUDITOR}, set()),
     "assignments": ({ADMIN, SUPERVISOR}, {ADMIN, SUPERVISOR}),

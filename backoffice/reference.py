@@ -1,6 +1,6 @@
 """Back-office views of units, procedures, periods and users."""
 
-from flask import flash, url_for
+from flask import current_app, flash, g, url_for
 from flask_admin.actions import action
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_babel import gettext as _
@@ -11,7 +11,8 @@ from peewee import JOIN
 from wtforms import PasswordField, SelectField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from formatting import moment
+import privacy
+from formatting import date, moment
 from models import EnumeratorProfile, EnumeratorUnit, Period, PeriodStatus, Role, Roles, Unit, UnitLevel, User, now
 
 from . import permissions
@@ -97,13 +98,29 @@ class ProcedureView(SecureModelView):
     column_filters = ("field", "immediate_result")
 
 
+def _purge_state(view, context, model, name):
+    """Whether the period's names, phones and e-mails are gone, or when they will be."""
+    published = g.get("first_publications")
+    if published is None:
+        published = g.first_publications = privacy.service.first_publications()
+    keep_days = current_app.config["PERSONAL_DATA_KEEP_DAYS"]
+    kind, when = privacy.service.state(model, keep_days, published.get(model.id))
+    text = {
+        "purged": lambda: _("Purged on %(date)s", date=date(when)),
+        "due": lambda: _("Kept until %(date)s", date=date(when)),
+        "kept": lambda: _("Kept until %(n)d days after publication", n=keep_days),
+    }[kind]()
+    return Markup('<span data-testid="purge-state" data-state="%s">%s</span>') % (kind, text)
+
+
 class PeriodView(SecureModelView):
     permission = "periods"
-    column_list = ("month", "status", "note")
+    column_list = ("month", "status", "note", "purged_at")
     column_labels = {
         "month": _l("Month (YYYY-MM)"),
         "status": _l("Status"),
         "note": _l("Note"),
+        "purged_at": _l("Personal data"),
         "created_at": _l("Created"),
         "updated_at": _l("Updated"),
     }
@@ -111,7 +128,10 @@ class PeriodView(SecureModelView):
     form_columns = ("month", "status", "note")
     form_overrides = {"status": SelectField}
     form_args = {"status": {"choices": [(PeriodStatus.OPEN, _l("Open")), (PeriodStatus.CLOSED, _l("Closed"))]}}
-    column_formatters = {"status": lambda v, c, m, n: _("Open") if m.status == PeriodStatus.OPEN else _("Closed")}
+    column_formatters = {
+        "status": lambda v, c, m, n: _("Open") if m.status == PeriodStatus.OPEN else _("Closed"),
+        "purged_at": _purge_state,
+    }
 
     def on_model_change(self, form, model, is_created):
         if not Period.valid_month(model.month):

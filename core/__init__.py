@@ -5,8 +5,10 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import backoffice
+import backups
 import demo
 import fieldwork
 import importing
@@ -14,6 +16,7 @@ import interviewer
 import jobs
 import links
 import models
+import privacy
 import public
 import quality
 import questionnaires
@@ -22,7 +25,7 @@ import rechecks
 import results
 import sampling
 
-from . import auth, cli, config, errors, i18n, logs, security
+from . import auth, cli, config, errors, health, i18n, logs, security
 
 
 def create_app(overrides=None):
@@ -31,6 +34,9 @@ def create_app(overrides=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.load_config(app.instance_path, overrides))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:  # behind that many reverse proxies: their X-Forwarded-* headers say who and how
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     models.init_app(app)
     i18n.init_app(app)
@@ -39,6 +45,7 @@ def create_app(overrides=None):
     logs.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    health.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
     # Domains: their commands and jobs
@@ -50,6 +57,8 @@ def create_app(overrides=None):
     results.init_app(app)
     rechecks.init_app(app)
     quality.init_app(app)
+    privacy.init_app(app)
+    backups.init_app(app)
     demo.init_app(app)
     # User interfaces
     backoffice.init_app(app)

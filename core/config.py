@@ -46,6 +46,8 @@ def load_config(instance_path, overrides=None):
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS") or 31536000),
         "REJECTED_ROWS_KEEP_DAYS": int(env.get("REJECTED_ROWS_KEEP_DAYS") or 7),  # an import's rejected rows
         "MAX_ATTEMPTS": int(env.get("MAX_ATTEMPTS") or 5),  # call attempts before a case closes
+        # days a period's names, phones and e-mails are kept after its first publication (privacy/)
+        "PERSONAL_DATA_KEEP_DAYS": int(env.get("PERSONAL_DATA_KEEP_DAYS") or 90),
         # SMTP for alerts (and invitations): nothing is mailed without MAIL_SERVER
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
@@ -60,6 +62,9 @@ def load_config(instance_path, overrides=None):
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN") or None,
         "OUTBOX_MAX_TRIES": int(env.get("OUTBOX_MAX_TRIES") or 5),
         "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS") or 180),
+        # reverse proxies in front (nginx, a load balancer) whose X-Forwarded-For/-Proto/-Host are
+        # believed: the client's address in the security log and the rate limits, https in links
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,5 +1,6 @@
 """Request logs without survey tokens: `/s/<token>` is written `/s/…` by the web server's access log
-(gunicorn, `--logger-class core.logs.RedactingLogger`) and the development server's."""
+(gunicorn, `--logger-class core.logs.RedactingLogger`) and the development server's; the health
+check's requests (`/healthz`, asked every few seconds by a load balancer) are not written at all."""
 
 import logging
 import re
@@ -8,6 +9,8 @@ from gunicorn.glogging import Logger
 
 TOKEN_PATH_RE = re.compile(r"/s/[A-Za-z0-9_-]+")
 REDACTED_PATH = "/s/…"
+QUIET_PATHS = ("/healthz",)  # requests not worth a line of the access log
+QUIET_LINE_RE = re.compile(r'^"?[A-Z]+ (' + "|".join(map(re.escape, QUIET_PATHS)) + r")[? ]")
 
 
 def redact(text):
@@ -16,6 +19,11 @@ def redact(text):
 
 class RedactingLogger(Logger):
     """gunicorn's logger, with the request line and path of its access log redacted."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") in QUIET_PATHS:
+            return
+        super().access(resp, req, environ, request_time)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
@@ -29,6 +37,8 @@ class RedactingFilter(logging.Filter):
     """For the development server's (werkzeug's) request lines."""
 
     def filter(self, record):
+        if any(isinstance(a, str) and QUIET_LINE_RE.match(a) for a in record.args or ()):
+            return False
         if record.args:
             record.args = tuple(redact(a) for a in record.args)
         record.msg = redact(record.msg)

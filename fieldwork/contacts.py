@@ -1,12 +1,10 @@
 """The applicant's phone, revealed to the enumerator whose open phone assignment it is; every reveal is
 recorded in the audit trail (who, which case, when; never the number)."""
 
-from models import AuditRecord, Contact, Modes, SampleCase, audit
+from models import Contact, Modes, PersonalDataViews, SampleCase, audit
 from models.pii import cipher
 
 from .calls import NotYours, own_open
-
-REVEAL = AuditRecord.REVEAL_PHONE  # the audit trail's action
 
 
 def reveal_phone(assignment_id, user):
@@ -16,5 +14,5 @@ def reveal_phone(assignment_id, user):
     if sample.mode != Modes.PHONE:
         raise NotYours(assignment_id)
     contact = Contact.get_or_none(Contact.case == sample.case_id)
-    audit.record_event(REVEAL, "contact", sample.case_id, {"assignment": assignment.id})
+    audit.record_event(PersonalDataViews.REVEAL_PHONE, "contact", sample.case_id, {"assignment": assignment.id})
     return cipher().decrypt(contact.phone_enc) if contact and contact.phone_enc else None

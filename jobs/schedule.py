@@ -1,9 +1,11 @@
 """Recurring jobs on rq's scheduler: each run is enqueued for its time under an id made of its kind
 and time, so several workers scheduling the same run schedule it once; each run schedules the next."""
 
+import contextlib
 import datetime
 import json
 
+import redis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
@@ -16,6 +18,27 @@ from .runner import JobContext, connected, run_job
 ENTRY = "jobs.schedule.run_recurring"
 RETRIES = 3  # a scheduled run that fails is tried again this many times…
 RETRY_AFTER = datetime.timedelta(minutes=5)  # …this long after each failure
+
+
+BEAT_TTL = 3600  # the scheduler's last beat is kept this long (then /healthz finds none)
+
+
+def beat_key(q):
+    return f"sipas:{q.name}:scheduler-beat"
+
+
+def beat():
+    """Record that a scheduled run is being run now (UTC, ISO): the scheduler and a worker are alive."""
+    q = queue()
+    with contextlib.suppress(redis.exceptions.RedisError):  # the run itself does not depend on it
+        q.connection.set(beat_key(q), datetime.datetime.now(datetime.UTC).isoformat(), ex=BEAT_TTL)
+
+
+def last_beat():
+    """When a scheduled run last started (aware UTC datetime), or None."""
+    q = queue()
+    value = q.connection.get(beat_key(q))
+    return datetime.datetime.fromisoformat(value.decode()) if value else None
 
 
 def job_id(q, kind, when):
@@ -60,6 +83,7 @@ def run_recurring(kind, attempt=0):
     try it again later if it fails (up to RETRIES times), and schedule the next regular run whatever
     happened (a retry does not: the regular run is scheduled already)."""
     try:
+        beat()
         with connected():
             if RECURRING[kind].record:
                 run = JobRun.create(

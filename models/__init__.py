@@ -22,6 +22,7 @@ from .users import Role, User
 from .vocabulary import (
     AssignmentActions,
     AssignmentStatus,
+    BackupEvents,
     Channels,
     Dispositions,
     Elements,
@@ -38,6 +39,8 @@ from .vocabulary import (
     MessageState,
     Modes,
     PeriodStatus,
+    PersonalDataViews,
+    PrivacyEvents,
     QuestionnaireStatus,
     RecheckOutcomes,
     RecheckReasons,
@@ -130,6 +133,9 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "RecheckTypes",
     "Roles",
     "SampleStatus",
+    "BackupEvents",
+    "PersonalDataViews",
+    "PrivacyEvents",
 ]
 
 

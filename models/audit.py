@@ -14,6 +14,7 @@ from peewee import SQL, BigIntegerField, CharField, DateTimeField, TextField, fn
 
 from .base import BaseModel, db, is_postgres, now
 from .bulk import insert_rows
+from .vocabulary import PersonalDataViews
 
 REDACTED = "[redacted]"
 GENESIS = "0" * 64
@@ -39,11 +40,20 @@ class AuditRecord(BaseModel):
 
     # An enumerator shown a case's phone (fieldwork.contacts): a record of the contact, found through
     # its own partial index (migration 0019), the condition written as the index's
-    REVEAL_PHONE = "reveal_phone"
+    REVEAL_PHONE = PersonalDataViews.REVEAL_PHONE
     REVEAL_WHERE = "action = 'reveal_phone'"
     # The tables whose records the (model, object_id) index leaves out (migration 0006): the bulk ones
     UNINDEXED = ("case", "contact")
     INDEXED_WHERE = "model NOT IN ('case', 'contact')"  # the index's condition, written as migration 0006 does
+
+    # The condition of the partial index of personal-data views (migration 0017), repeated by the query
+    # so that both databases use it; a test checks it names PersonalDataViews.ALL
+    VIEWS_WHERE = "action IN (" + ", ".join(f"'{a}'" for a in PersonalDataViews.ALL) + ")"
+
+    @classmethod
+    def personal_data_views(cls):
+        """The records of a person seeing personal data (PersonalDataViews), found by their index."""
+        return cls.select().where(SQL(cls.VIEWS_WHERE))
 
     @classmethod
     def of_objects(cls, objects):

@@ -23,6 +23,7 @@ class Period(AuditedModel):
     drawn_at = DateTimeField(null=True)
     frame_digest = CharField(max_length=64, null=True)  # fingerprint of the drawn population
     draw_inputs = TextField(null=True)  # JSON: settings, unit codes and modes, recent-phone cases
+    purged_at = DateTimeField(null=True)  # its names, phones and e-mails removed after the retention (privacy/)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 

@@ -66,6 +66,8 @@ class Allocation(AuditedModel):
 class SampleCase(AuditedModel):
     """A drawn case: its mode, stratum, place in the drawn order, and whether it is issued yet."""
 
+    audit_redacted = ("phone_hash",)  # a keyed hash of the applicant's phone
+
     period = ForeignKeyField(Period, backref="samples", on_delete="RESTRICT")
     case = ForeignKeyField(Case, backref="samples", on_delete="RESTRICT")
     unit = ForeignKeyField(Unit, on_delete="RESTRICT")

@@ -259,6 +259,7 @@ class JobKinds:
     RECHECKS_DRAW = "rechecks.draw"  # a period's re-check sample drawn, from the back office
     RECHECKS_VERIFY = "rechecks.verify"  # the re-check draw replayed and compared, from the web
     FLAGS_COMPUTE = "flags.compute"  # a period's fabrication flags recomputed, from the back office
+    PRIVACY_PURGE = "privacy.purge"  # daily, scheduled: personal data of periods past their retention removed
 
 
 class Dispositions:
@@ -314,3 +315,30 @@ class SecurityEvents:
     LOCKED_OUT = "locked_out"
     THROTTLED = "sign_in_throttled"  # too many failed sign-ins from one address (core.auth)
     ALL = (SIGN_IN, SIGN_OUT, SIGN_IN_FAILED, LOCKED_OUT, THROTTLED)
+
+
+class PersonalDataViews:
+    """The audit trail's actions of a person seeing personal data decrypted (a respondent's name,
+    phone or e-mail): each such view is recorded with one of these, and the auditor's list of views
+    (`/admin/privacy/`) lists exactly these actions."""
+
+    REVEAL_PHONE = "reveal_phone"  # an enumerator's call: the phone of their own open phone case
+    RECHECK_CONTACT = "reveal_recheck_contact"  # an auditor's re-check: the contact of their own re-check case
+    REJECTED_ROWS = "download_rejected_rows"  # an import's rejected rows, in the file's own columns
+    SMS_DELIVERY_FILE = "download_sms_delivery"  # the SMS waiting, phones and texts, for a bulk-SMS service
+    ALL = (REVEAL_PHONE, RECHECK_CONTACT, REJECTED_ROWS, SMS_DELIVERY_FILE)
+
+
+class PrivacyEvents:
+    """The audit trail's events of the personal-data purge (privacy/)."""
+
+    PURGE = "purge_personal_data"  # a period's names, phones and e-mails removed after its retention
+    MODEL = "period"
+
+
+class BackupEvents:
+    """The audit trail's events of backups (backups/)."""
+
+    BACKUP = "backup"  # a backup taken: its file name, size, SHA-256, the chain's head then
+    RESTORE = "restore"  # a backup restored: the file, its SHA-256, the restored head, the replaced head
+    MODEL = "database"

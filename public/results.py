@@ -37,7 +37,9 @@ def _memo(key, make):
 
 
 def _key(what, versions, shown, *more):
-    return (what, str(get_locale()), tuple((v.id, v.digest) for v in versions), shown.id, *more)
+    # the shown version's chain head is printed on the page and in its open data
+    versions = tuple((v.id, v.digest) for v in versions)
+    return (what, str(get_locale()), versions, shown.id, shown.audit_seq, shown.audit_hash, *more)
 
 
 def _cached(response):

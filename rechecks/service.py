@@ -23,6 +23,7 @@ from models import (
     InterviewStatus,
     JobKinds,
     Period,
+    PersonalDataViews,
     RecheckCase,
     RecheckDraw,
     RecheckOutcomes,
@@ -44,7 +45,7 @@ from .draw import assign, choose
 from .settings import merged, valid_share
 
 SEED_RE = re.compile(r"^[\w\-.:]{1,64}$")
-REVEAL = "reveal_phone"  # the audit trail's action, as for the enumerators' reveals
+REVEAL = PersonalDataViews.RECHECK_CONTACT  # the audit trail's action (a personal-data view)
 MIN_REASON = 5
 CASE_COLUMNS = (
     "id",

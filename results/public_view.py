@@ -77,6 +77,7 @@ def open_data(summary, version):
         "period": summary["period"],
         "version": version.number,
         "published_at": version.published_at.isoformat(timespec="seconds") if version.published_at else None,
+        "audit_head": {"seq": version.audit_seq, "hash": version.audit_hash},  # the chain at compilation
         "public_minimum": least,
         "province": {k: province[k] for k in ("n", "index", "ci", "elements")},
         "units": units(summary),

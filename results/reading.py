@@ -46,6 +46,8 @@ def per_period(published_only=True):
             ResultVersion.number,
             ResultVersion.status,
             ResultVersion.published_at,
+            ResultVersion.audit_seq,
+            ResultVersion.audit_hash,
             ResultVersion.period,
             Period.month,
         )

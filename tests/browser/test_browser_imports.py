@@ -33,6 +33,7 @@ MENUS = {
         "users",
         "audit",
         "security",
+        "privacy",
         "jobs",
         "results",
         "dashboards",
@@ -88,6 +89,7 @@ MENUS = {
         "rechecks",
         "discrepancies",
         "flags",
+        "privacy",
     },
 }
 JOB_TIMEOUT = 30_000  # ms

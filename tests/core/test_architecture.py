@@ -21,6 +21,8 @@ ALLOWED = {
     "importing": {"models", "jobs", "formatting", "uploads"},
     "quality": {"models", "jobs", "formatting", "questionnaires"},  # fabrication flags
     "fieldwork": {"models", "jobs", "formatting", "questionnaires", "mail", "importing", "exports", "quality"},
+    "backups": {"models"},  # backup create|restore
+    "privacy": {"models", "jobs"},  # the personal-data purge after retention
     "sampling": {"models", "jobs", "formatting", "fieldwork"},
     "questionnaires": {"models", "jobs", "formatting", "uploads"},
     "results": {"models", "jobs", "formatting", "exports", "questionnaires", "fieldwork", "links", "sampling"},
@@ -53,6 +55,7 @@ ALLOWED = {
         "rechecks",
         "quality",
         "charts",
+        "privacy",
     },
     "interviewer": {"models", "jobs", "formatting", "exports", "importing", "fieldwork", "sampling", "questionnaires"},
     "public": {
@@ -87,6 +90,8 @@ ALLOWED = {
         "rechecks",
         "quality",
         "charts",
+        "backups",
+        "privacy",
         "demo",
         "backoffice",
         "interviewer",

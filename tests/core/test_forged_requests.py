@@ -51,8 +51,8 @@ def test_no_page_gives_a_server_error_on_forged_parameters(app, endpoint_request
             forged = url + ("&" if "?" in url else "?") + query
             response = client.get(forged)
             response.close()  # a streamed export is ended here, in its own request's context
-            if response.status_code >= 500:
-                failures.append(f"{forged[:120]}: {response.status_code}")
+            if response.status_code >= 500 and not (endpoint == "healthz" and response.status_code == 503):
+                failures.append(f"{forged[:120]}: {response.status_code}")  # (the health check's 503: no worker)
     assert failures == []
 
 

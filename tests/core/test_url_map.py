@@ -47,6 +47,7 @@ RESPONDENT_PAGES = {
 # The public results pages are the same for everyone, signed in or not: nothing is published in the
 # sample data, so the latest results say so and a month's page and its open data are not found.
 PUBLIC_PAGES = {
+    "healthz": 503,  # no worker runs during this test
     "public.results": 200,
     "public.results_period": 404,
     "public.results_data": 404,
@@ -154,6 +155,7 @@ for prefix, spec in {
     "periods": model_view(READ_REF, READ_REF),
     "users": {**model_view(("admin",), ("admin",), delete=NOBODY), "action_view": only(("admin",), ok=302)},
     "audit": model_view(("admin", "auditor"), NOBODY, export=True),
+    "privacy": model_view(("admin", "auditor"), NOBODY, details=False),
     "security": model_view(("admin", "auditor"), NOBODY, details=False),
     "enumerators": model_view(("admin", "supervisor"), ("admin", "supervisor"), details=False),
     "coverage": {

@@ -67,7 +67,7 @@ def test_the_sms_file_is_offered_once_to_who_asked_for_it(
     assert client.post(f"/admin/outbox/download/{run.id}").status_code == 404  # once
     assert not [n for n in (tmp_path / "uploads").iterdir() if n.name.startswith("outbox-sms-")]
     actions = [r.action for r in AuditRecord.select().where(AuditRecord.model == "outbox_message")]
-    assert "export" in actions and "download" in actions
+    assert "export" in actions and "download_sms_delivery" in actions
 
     client.post("/admin/outbox/export", data={"period": "2026-10"})
     work_jobs()

@@ -67,6 +67,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0014_result_version_lookup",
         "0015_interview_flags",
         "0016_rechecks",
+        "0017_privacy",
         "0019_reveal_index",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
