@@ -13,6 +13,7 @@ from models import Period, Role, Unit, User, audit
 from . import data as demo_data
 from .fieldwork import load_fieldwork
 from .links import counter_example, load_links
+from .rechecks import load_rechecks
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -73,6 +74,8 @@ def load(case_count, if_empty, fieldwork):
         for index, period in enumerate(months[:-1]):
             links = load_links(Period.get_by_id(period.id), finished=index < len(months) - 2)
             click.echo(f"survey links {period.month}: " + ", ".join(f"{k} {v}" for k, v in sorted(links.items())))
+        rechecked = load_rechecks(Period.get_by_id(months[0].id))
+        click.echo(f"re-checks {months[0].month}: {rechecked['drawn']} drawn, {rechecked['recorded']} recorded")
         example = counter_example()
         if example:
             click.echo(f"  The counter's survey website: /u/{example[0]} (try the dossier code {example[1]})")

@@ -2,7 +2,21 @@
 
 import collections
 
-from models import Alert, Assignment, Case, Contact, Interview, Period, Procedure, SurveyLink, Unit, User, now
+from models import (
+    Alert,
+    Assignment,
+    Case,
+    Contact,
+    Interview,
+    Period,
+    Procedure,
+    RecheckCase,
+    RecheckDraw,
+    SurveyLink,
+    Unit,
+    User,
+    now,
+)
 from models.pii import cipher
 
 
@@ -49,5 +63,14 @@ def test_demo_load_builds_a_realistic_province_once(runner):
     web = Interview.select().where(Interview.channel == "web")
     assert web.count() > 20 and all(i.status == "approved" and i.enumerator_id is None for i in web)
     assert "/u/" in result.output  # the counter's survey website, with a dossier code to try
+    # re-checks of the oldest finished month: a few recorded, the rest open for the demo auditor
+    oldest = Period.select().order_by(Period.month).first()
+    assert RecheckDraw.of(oldest) is not None
+    outcomes = collections.Counter(c.outcome for c in RecheckCase.select())
+    assert outcomes["confirmed"] >= 1 and outcomes["discrepancy"] == 1 and outcomes["unreachable"] == 1
+    assert (
+        outcomes[None] > 0
+        and RecheckCase.select().where(RecheckCase.differing_1 + RecheckCase.differing_2 > 0).exists()
+    )
     again = runner.invoke(args=["demo", "load", "--cases", "3000", "--if-empty"])
     assert again.exit_code == 0 and Case.select().count() == cases
