@@ -77,7 +77,7 @@ WHERE {WHERE} AND i.channel NOT IN ('web', 'counter', 'kiosk')
     "recheck_frame": f"""SELECT i.id, i.enumerator_id, COALESCE(i.ended_at, i.started_at)
 FROM interview i
 JOIN "case" c ON c.id = i.case_id
-WHERE {WHERE} AND i.status = 'approved' AND i.enumerator_id IS NOT NULL AND i.channel IN ('phone', 'f2f')
+WHERE {WHERE} AND i.status = 'approved' AND i.enumerator_id IS NOT NULL AND i.channel NOT IN ('web', 'counter', 'kiosk')
 ORDER BY i.enumerator_id, COALESCE(i.ended_at, i.started_at), i.id""",
     "flagged": "SELECT DISTINCT interview_id FROM interview_flag",
 }

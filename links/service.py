@@ -239,8 +239,11 @@ def lock_due(at=None):
 def issue_at_counter(case, channel):
     """The case's link for an answer at the counter (the kiosk, or the survey website with the code
     typed): the existing one if it may still be answered, else a new one, sent now. None when the
-    case already has a link that is finished or locked (answered, declined, timed out)."""
+    case is answered already (through any channel) or has a link that is finished or locked
+    (answered, declined, timed out)."""
     with db.atomic():
+        if Interview.get_or_none(Interview.complete_case == case.id) is not None:
+            return None  # once per dossier: answered by phone, face to face, a paper form or a link
         link = SurveyLink.of_case(case.id)
         if link is None:
             period = Period.for_month(case.month)

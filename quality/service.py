@@ -27,7 +27,6 @@ from models import (
     now,
 )
 from models.base import joined_transaction
-from models.bulk import insert_rows
 from questionnaires.xlsform import SELECT_ONE, questions
 
 from . import rules
@@ -37,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SCALE = ("1", "2", "3", "4", "5")
 CHUNK = 900  # ids in one IN (…): under SQLite's oldest limit of bound variables
+ROWS = 150  # flags in one INSERT (5 values each: under the same limit)
 
 
 def _attempted():
@@ -223,7 +223,13 @@ def _write(desired, existing):
     ]
     for i in range(0, len(gone), CHUNK):
         InterviewFlag.delete().where(InterviewFlag.id.in_(gone[i : i + CHUNK])).execute()
-    insert_rows(InterviewFlag, FLAG_COLUMNS, new)  # executemany on SQLite, COPY on PostgreSQL
+    fields = [getattr(InterviewFlag, c.removesuffix("_id")) for c in FLAG_COLUMNS]
+    for i in range(0, len(new), ROWS):
+        # an upsert: two submits at once (or a submit during `flags compute`) may write the same flag
+        InterviewFlag.insert_many(new[i : i + ROWS], fields=fields).on_conflict(
+            conflict_target=[InterviewFlag.interview, InterviewFlag.kind],
+            preserve=[InterviewFlag.period, InterviewFlag.detail, InterviewFlag.created_at],
+        ).execute()
     return len(new), len(gone)
 
 

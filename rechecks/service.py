@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from peewee import fn
 
 import jobs
-import quality
 from models import (
     Assignment,
     Case,
@@ -63,7 +62,7 @@ CASE_COLUMNS = (
     "compared_3",
     "shift_3",
 )
-LED = (InterviewChannels.PHONE, InterviewChannels.F2F)  # interviews an enumerator led
+SELF = InterviewChannels.SELF  # answered by the citizen alone: every other channel was led by an enumerator
 
 
 class RecheckRefused(ValueError):
@@ -84,10 +83,10 @@ def _note(progress, fraction):
 
 
 def frame_rows(period, statuses=(InterviewStatus.APPROVED,)):
-    """(interview id, enumerator id, end time) of the period's interviews led by an enumerator (phone or
-    face to face) in these statuses, in work order (enumerator, end time or else start, id): one query,
-    the database filtering and sorting, its rows read as the driver gives them (the time as the
-    database writes it: the digest is compared within one database)."""
+    """(interview id, enumerator id, end time) of the period's interviews led by an enumerator (phone,
+    face to face, a paper form typed in) in these statuses, in work order (enumerator, end time or
+    else start, id): one query, the database filtering and sorting, its rows read as the driver gives
+    them (the time as the database writes it: the digest is compared within one database)."""
     start, end = period.bounds
     when = fn.COALESCE(Interview.ended_at, Interview.started_at)
     query = (
@@ -98,7 +97,7 @@ def frame_rows(period, statuses=(InterviewStatus.APPROVED,)):
             & (Case.returned_at < end)
             & Interview.status.in_(statuses)
             & Interview.enumerator.is_null(False)
-            & Interview.channel.in_(LED)
+            & Interview.channel.not_in(SELF)
         )
         .order_by(Interview.enumerator, when, Interview.id)
     )
@@ -342,8 +341,9 @@ def period_of(interview):
 
 def invalidate(interview_id, user, reason, return_to=None):
     """A supervisor's invalidation of an approved interview, with a written reason (audited): it no
-    longer counts in the results, no longer holds its case's one complete, its assignment (closed)
-    ends as 2.30 (other, eligible non-interview) instead of 1.1, and nothing is deleted.
+    longer counts in the results, its assignment (closed) ends as 2.30 (other, eligible
+    non-interview) instead of 1.1, and nothing is deleted. It keeps its case's one complete, so that
+    the dossier is never surveyed again (no link, no counter answer), and its fabrication flags.
     Returns (interview, JobRun of the results compilation queued for its period, or None when the
     queue cannot be reached: the invalidation stands, and the next compilation counts it)."""
     reason = (reason or "").strip()
@@ -356,7 +356,7 @@ def invalidate(interview_id, user, reason, return_to=None):
             raise RecheckRefused("missing") from None
         if interview.status != InterviewStatus.APPROVED:
             raise RecheckRefused("state")
-        interview.status, interview.complete_case = InterviewStatus.INVALIDATED, None
+        interview.status = InterviewStatus.INVALIDATED  # its case stays answered: once per dossier
         interview.invalidated_by, interview.invalidated_at = user.id, now()
         interview.invalidation_reason = reason[:2000]
         interview.save()
@@ -364,7 +364,6 @@ def invalidate(interview_id, user, reason, return_to=None):
             assignment = Assignment.locked(interview.assignment_id)
             assignment.outcome, assignment.updated_at = Dispositions.OTHER, now()
             assignment.save()
-        quality.flag_interview(interview)  # no longer a complete: its flags go, and those it gave others
     period = period_of(interview)
     try:
         run = jobs.start(

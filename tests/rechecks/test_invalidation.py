@@ -3,17 +3,23 @@ counts, frees its case's complete, and a results compilation is queued that make
 published version stays as it was."""
 
 import pytest
+from peewee import IntegrityError
 
+from links import service as link_service
 from models import (
     Assignment,
     AuditRecord,
+    Case,
     Interview,
     InterviewFlag,
     InterviewStatus,
     JobKinds,
     JobRun,
+    LinkChannels,
     Period,
     ResultVersion,
+    SurveyLink,
+    db,
 )
 from rechecks import service
 from results import service as results
@@ -35,7 +41,7 @@ def test_invalidation_makes_a_new_results_version_without_the_interview(
     with app.app_context():  # the job queue is the app's
         interview, run = service.invalidate(gone.id, users["supervisor"], "Người trả lời nói không được phỏng vấn")
     saved = Interview.get_by_id(gone.id)
-    assert saved.status == InterviewStatus.INVALIDATED and saved.complete_case_id is None
+    assert saved.status == InterviewStatus.INVALIDATED and saved.complete_case_id == gone.case_id  # still answered
     assert saved.invalidated_by_id == users["supervisor"].id and saved.invalidated_at
     assert saved.invalidation_reason.startswith("Người") and saved.answers_dict() == gone.answers_dict()
     audit = AuditRecord.select().where((AuditRecord.model == "interview") & (AuditRecord.object_id == str(gone.id)))
@@ -55,14 +61,16 @@ def test_invalidation_makes_a_new_results_version_without_the_interview(
     assert Interview.get_by_id(kept.id).status == InterviewStatus.APPROVED
 
 
-def test_an_invalidated_interview_leaves_the_fabrication_flags(app, fieldwork_ready, approved, users, flag):
-    """No longer a complete, it no longer carries flags (as `flags compute` would leave it); the others
-    keep theirs."""
-    kept, gone = approved("dtv1"), approved("dtv2")
-    flag(kept), flag(gone)
-    kept_flags = InterviewFlag.select().where(InterviewFlag.interview == kept.id).count()
-    assert kept_flags == 1
+def test_an_invalidated_interview_keeps_its_case_answered_and_its_flags(app, fieldwork_ready, approved, users, flag):
+    """Once per dossier: the invalidated interview still holds its case, so no link and no counter
+    answer can survey the dossier again; its fabrication flags stay on record."""
+    gone = approved("dtv2")
+    flag(gone)
     with app.app_context():
         service.invalidate(gone.id, users["supervisor"], "Người trả lời nói không được phỏng vấn")
-    assert InterviewFlag.select().where(InterviewFlag.interview == gone.id).count() == 0
-    assert InterviewFlag.select().where(InterviewFlag.interview == kept.id).count() == kept_flags
+    case = Case.get_by_id(gone.case_id)
+    assert link_service.issue_at_counter(case, LinkChannels.WEBSITE) is None  # no survey at the counter
+    assert SurveyLink.of_case(case.id) is None
+    with pytest.raises(IntegrityError), db.atomic():  # and the unique complete refuses a second one
+        Interview.create(case=case, version=gone.version_id, channel="web", complete_case=case.id)
+    assert InterviewFlag.select().where(InterviewFlag.interview == gone.id).count() == 1
