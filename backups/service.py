@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from models import AuditRecord, BackupEvents, audit, db, now
 
@@ -95,8 +95,22 @@ def tool(name):
     return found
 
 
-def _run(args, what):
-    result = subprocess.run(args, capture_output=True, text=True)
+def _without_password(url):
+    """(url without its password, environment with PGPASSWORD): a password on a command line is
+    readable by every local user (`ps`), for as long as the dump runs."""
+    parts = urlsplit(url)
+    env = dict(os.environ)
+    if parts.password is None:
+        return url, env
+    env["PGPASSWORD"] = unquote(parts.password)
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    return urlunsplit(parts._replace(netloc=netloc)), env
+
+
+def _run(args, what, env=None):
+    result = subprocess.run(args, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise BackupError(f"{what} failed (exit {result.returncode}): {result.stderr.strip()[-2000:]}")
     return result
@@ -121,7 +135,8 @@ def _dump_sqlite(url, path):
 
 
 def _dump_postgres(url, path):
-    _run([tool(TOOLS["dump"]), "--format=custom", "--no-owner", f"--file={path}", f"--dbname={url}"], "pg_dump")
+    url, env = _without_password(url)
+    _run([tool(TOOLS["dump"]), "--format=custom", "--no-owner", f"--file={path}", f"--dbname={url}"], "pg_dump", env)
 
 
 def create(url, path):
@@ -202,6 +217,7 @@ def _restore_sqlite(url, path):
 
 
 def _restore_postgres(url, path):
+    url, env = _without_password(url)
     _run(
         [
             tool(TOOLS["restore"]),
@@ -214,6 +230,7 @@ def _restore_postgres(url, path):
             path,
         ],
         "pg_restore",
+        env,
     )
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import stat
 
+from backups import service
 from models import AuditRecord, BackupEvents, Case, Contact, Period, audit
 
 
@@ -100,3 +101,13 @@ def test_pg_tools_found_on_path_or_named(app, runner, tmp_path, monkeypatch):
         assert not (tmp_path / "x").exists()
     else:
         assert result.exit_code == 0 and (tmp_path / "x").exists()
+
+
+def test_the_database_password_never_reaches_the_command_line():
+    """pg_dump and pg_restore get the address without its password (read by every local user with
+    `ps`), and the password through their environment."""
+    url, env = service._without_password("postgresql://sipas:p%40ss%3Aw0rd@db.local:5433/sipas?sslmode=require")
+    assert url == "postgresql://sipas@db.local:5433/sipas?sslmode=require" and "w0rd" not in url
+    assert env["PGPASSWORD"] == "p@ss:w0rd"
+    same, _env = service._without_password("postgresql://postgres@127.0.0.1:5432/test")
+    assert same == "postgresql://postgres@127.0.0.1:5432/test"
