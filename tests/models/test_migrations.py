@@ -64,6 +64,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0013_results",
         "0014_result_version_lookup",
         "0015_interview_flags",
+        "0020_case_frame_index",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
