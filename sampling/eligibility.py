@@ -86,14 +86,14 @@ def _params(period, settings, reference_time):
 def _postgres_rows(template, params):
     """All rows of a frame query, with PLANNER_POSTGRES set for it alone (put back after, even when
     called inside a longer transaction)."""
+    names = list(PLANNER_POSTGRES)
+    read = "SELECT " + ", ".join("current_setting(%s)" for _ in names)
+    change = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
     with db.atomic():
-        names = list(PLANNER_POSTGRES)
-        before = db.execute_sql("SELECT " + ", ".join("current_setting(%s)" for _ in names), names).fetchone()
-        for name, value in PLANNER_POSTGRES.items():
-            db.execute_sql("SELECT set_config(%s, %s, true)", (name, value))
+        before = db.execute_sql(read, names).fetchone()
+        db.execute_sql(change, [x for item in PLANNER_POSTGRES.items() for x in item])
         rows = db.execute_sql(template.format(p="%s", flags=CASE_FLAGS_SQL.format(p="%s")), params).fetchall()
-        for name, value in zip(names, before):
-            db.execute_sql("SELECT set_config(%s, %s, true)", (name, value))
+        db.execute_sql(change, [x for item in zip(names, before) for x in item])
     return rows
 
 
