@@ -54,7 +54,8 @@ COUNT_POSTGRES = ("SELECT u.id, '', " + IMMEDIATE_SQL + " + g.flags, g.agg" + UN
     "{aggregate}", "COUNT(*)"
 )
 # PostgreSQL's planner, for these queries only: hash the groups of each unit (it would sort them,
-# taking an array's state for large) and compile nothing (JIT takes longer than it saves here).
+# reckoning that arrays being built do not fit in work_mem) and compile nothing (JIT takes longer
+# than it saves here).
 PLANNER_POSTGRES = {"enable_sort": "off", "jit": "off"}
 
 
