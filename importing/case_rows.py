@@ -41,9 +41,9 @@ PERSONAL = ("name", "phone", "email")
 # A parsed row: the fields of its digest, in order, then the case code
 Row = collections.namedtuple("Row", ROW_FIELDS + ("code",))
 SPEC_TO_ROW = {"unit": "unit_id", "procedure": "procedure_id"}
-# A row ready to write: its line, the clean Row, its keyed fingerprint, its contact encrypted, and
-# what inserting it as a new case takes (see importing.new_cases)
-Ready = collections.namedtuple("Ready", "line row digest name_enc phone_enc email_enc phone_hash new")
+# A row ready to write: its line, the clean Row, its keyed fingerprint, and what inserting it as a new
+# case takes (see importing.new_cases: its contact encrypted there)
+Ready = collections.namedtuple("Ready", "line row digest new")
 
 
 def make_ready(line, row, pii, new_rows):
@@ -58,7 +58,7 @@ def make_ready(line, row, pii, new_rows):
         enc(row.email),
         pii.lookup_hash(row.phone),
     )
-    return Ready(line, *parts, new_rows(*parts))
+    return Ready(line, row, parts[1], new_rows(*parts))
 
 
 class _Unquoted:

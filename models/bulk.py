@@ -2,6 +2,7 @@
 unless written through models.audited)."""
 
 import contextlib
+import datetime
 import io
 import itertools
 
@@ -36,9 +37,15 @@ def _copy_line(row):
     return ",".join(map(_csv_field, row)) + "\n"
 
 
+def _sqlite_row(row, stamp=datetime.datetime):
+    return tuple([str(v) if type(v) is stamp else v for v in row])
+
+
 def row_encoder():
-    """A function: a row -> what the database takes (a COPY line on PostgreSQL, the row on SQLite)."""
-    return _copy_line if is_postgres() else tuple
+    """A function: a row -> what the database takes (a COPY line on PostgreSQL; on SQLite the row, its
+    datetimes as the text the adapter would write: a row made in the import's helper then crosses to
+    the importer as plain strings, cheaper to pickle than datetimes)."""
+    return _copy_line if is_postgres() else _sqlite_row
 
 
 class Encoded:

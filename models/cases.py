@@ -36,8 +36,8 @@ class Case(AuditedModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
-    class Meta:
-        indexes = ((("unit", "returned_at"), False),)
+    # Indexes beside returned_at's and the foreign keys' are made by migrations: (unit_id, returned_at)
+    # covering the sampling frame's columns (0020), (returned_at, id) (0002).
 
     def __str__(self):
         return self.code

@@ -14,36 +14,49 @@ from .settings import mode_shares
 # integer (fewer values to fetch; the rules then run once per (unit, stratum, flags), not per case).
 # A phone sampled recently (RECENT_PHONE) is a phone (PHONE): 24.
 IMMEDIATE, ONLINE, POSTAL, PHONE, RECENT_PHONE = 1, 2, 4, 8, 16
-FLAGS_SQL = """
-       CASE WHEN p.immediate_result THEN 1 ELSE 0 END
-       + CASE c.channel WHEN 'online' THEN 2 WHEN 'postal' THEN 4 ELSE 0 END
+IMMEDIATE_SQL = "CASE WHEN p.immediate_result THEN 1 ELSE 0 END"
+CASE_FLAGS_SQL = """CASE c.channel WHEN 'online' THEN 2 WHEN 'postal' THEN 4 ELSE 0 END
        + CASE WHEN NOT c.has_phone THEN 0
               WHEN c.id IN (SELECT ct.case_id FROM contact ct WHERE ct.phone_hash IN (
                             SELECT s.phone_hash FROM sample_case s
                             WHERE s.phone_hash IS NOT NULL AND s.issued_at >= {p} AND s.issued_at < {p}
                               AND s.period_id <> {p})) THEN 24
               ELSE 8 END"""
-# A case imported after the reference time (a draw's) is not in its frame: the draw can be replayed.
-FROM_SQL = """
-FROM "case" c
+FLAGS_SQL = IMMEDIATE_SQL + " + " + CASE_FLAGS_SQL
+# The frame is read unit by unit from the index that covers it (unit_id, returned_at, procedure_id,
+# channel, has_phone, created_at and the id: migration 0020), never from the table's rows. A case
+# imported after the reference time (a draw's) is not in its frame: the draw can be replayed.
+# SQLite: CROSS JOIN keeps the units first (one range of the index per unit).
+UNIT_CASES_SQLITE = """
+FROM unit u CROSS JOIN "case" c ON c.unit_id = u.id AND c.returned_at >= ? AND c.returned_at < ?
 JOIN "procedure" p ON p.id = c.procedure_id
-WHERE {period} AND c.created_at <= {p}"""
-FRAME_SQL = "SELECT c.id, c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + FROM_SQL + "\nORDER BY c.id"
-# PostgreSQL groups the ids itself and sends one array per (unit, stratum, flags): far fewer rows
-# for the driver and Python to handle than one per case.
-GROUPED_SQL = (
-    "SELECT c.unit_id, COALESCE(p.field, ''), "
-    + FLAGS_SQL
-    + " AS flags, array_agg(c.id)"
-    + FROM_SQL
-    + "\nGROUP BY 1, 2, 3"
-)
+WHERE c.created_at <= ?"""
+FRAME_SQLITE = "SELECT c.id, c.unit_id, COALESCE(p.field, ''), " + FLAGS_SQL + UNIT_CASES_SQLITE
 # Allocation needs only counts: the database groups, nothing per case reaches Python.
-COUNT_SQL = "SELECT c.unit_id, '', " + FLAGS_SQL + " AS flags, COUNT(*)" + FROM_SQL + "\nGROUP BY c.unit_id, flags"
-# SQLite: the period's ids from the (returned_at, id) index, then the case and contact rows in id
-# order (near-sequential, and no sort for ORDER BY) rather than one random seek per case in each.
-PERIOD_SQLITE = 'c.id IN (SELECT id FROM "case" WHERE returned_at >= ? AND returned_at < ?)'
-PERIOD_POSTGRES = "c.returned_at >= %s AND c.returned_at < %s"
+COUNT_SQLITE = (
+    "SELECT c.unit_id, '', " + FLAGS_SQL + " AS flags, COUNT(*)" + UNIT_CASES_SQLITE + "\nGROUP BY c.unit_id, flags"
+)
+# PostgreSQL: a unit's cases grouped by a lateral query on the same index, by procedure and the
+# case's own flags (no join per case), then joined with their procedure: one array of ids per group
+# (far fewer rows for the driver and Python than one per case), or a count. A (unit, stratum, flags)
+# may come in several rows (procedures of one field).
+UNIT_CASES_POSTGRES = """
+FROM unit u CROSS JOIN LATERAL (
+  SELECT c.procedure_id, {flags} AS flags, {aggregate} AS agg
+  FROM "case" c
+  WHERE c.unit_id = u.id AND c.returned_at >= %s AND c.returned_at < %s AND c.created_at <= %s
+  GROUP BY 1, 2) g
+JOIN "procedure" p ON p.id = g.procedure_id"""
+GROUPED_POSTGRES = (
+    "SELECT u.id, COALESCE(p.field, ''), " + IMMEDIATE_SQL + " + g.flags, g.agg" + UNIT_CASES_POSTGRES
+).replace("{aggregate}", "array_agg(c.id)")
+COUNT_POSTGRES = ("SELECT u.id, '', " + IMMEDIATE_SQL + " + g.flags, g.agg" + UNIT_CASES_POSTGRES).replace(
+    "{aggregate}", "COUNT(*)"
+)
+# PostgreSQL's planner, for these queries only: hash the groups of each unit (it would sort them,
+# reckoning that arrays being built do not fit in work_mem) and compile nothing (JIT takes longer
+# than it saves here).
+PLANNER_POSTGRES = {"enable_sort": "off", "jit": "off"}
 
 
 @dataclasses.dataclass
@@ -65,14 +78,24 @@ def unit_modes(settings):
     return {uid: mode_shares(settings, levels[lid]) for uid, lid in Unit.select(Unit.id, Unit.level).tuples()}
 
 
-def _query(period, settings, reference_time, template):
+def _params(period, settings, reference_time):
     start, end = period.bounds
     since = reference_time - datetime.timedelta(days=settings["repeat_days"])
-    if is_postgres():
-        sql = template.format(p="%s", period=PERIOD_POSTGRES)
-    else:
-        sql = template.format(p="?", period=PERIOD_SQLITE)
-    return db.execute_sql(sql, (since, reference_time, period.id or 0, start, end, reference_time))
+    return (since, reference_time, period.id or 0, start, end, reference_time)
+
+
+def _postgres_rows(template, params):
+    """All rows of a frame query, with PLANNER_POSTGRES set for it alone (put back after, even when
+    called inside a longer transaction)."""
+    names = list(PLANNER_POSTGRES)
+    read = "SELECT " + ", ".join("current_setting(%s)" for _ in names)
+    change = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
+    with db.atomic():
+        before = db.execute_sql(read, names).fetchone()
+        db.execute_sql(change, [x for item in PLANNER_POSTGRES.items() for x in item])
+        rows = db.execute_sql(template.format(p="%s", flags=CASE_FLAGS_SQL.format(p="%s")), params).fetchall()
+        db.execute_sql(change, [x for item in zip(names, before) for x in item])
+    return rows
 
 
 def build_frame(period, settings, reference_time, progress=None, modes=None, recent=None):
@@ -83,14 +106,14 @@ def build_frame(period, settings, reference_time, progress=None, modes=None, rec
     sampled) replay a recorded draw instead of reading today's unit levels and other samples."""
     groups = collections.defaultdict(list)  # (unit_id, stratum, flags) -> case ids
     if is_postgres():
-        grouped = _query(period, settings, reference_time, GROUPED_SQL).fetchall()
+        grouped = _postgres_rows(GROUPED_POSTGRES, _params(period, settings, reference_time))
         if recent is None:
             for unit_id, stratum, flags, ids in grouped:
                 groups[unit_id, stratum, flags].extend(ids)
         else:
             _group(((i, u, s, f) for u, s, f, ids in grouped for i in ids), groups, recent)
     else:
-        cursor = _query(period, settings, reference_time, FRAME_SQL)
+        cursor = db.execute_sql(FRAME_SQLITE.format(p="?"), _params(period, settings, reference_time))
         seen = 0
         while True:
             batch = cursor.fetchmany(20000)
@@ -124,10 +147,14 @@ def _group(rows, groups, recent):
 
 def count_frame(period, settings, reference_time):
     """The same frame as `build_frame`, counted by the database: {unit_id: UnitFrame} without ids."""
-    groups = {
-        (unit_id, stratum, flags): n
-        for unit_id, stratum, flags, n in _query(period, settings, reference_time, COUNT_SQL).fetchall()
-    }
+    params = _params(period, settings, reference_time)
+    if is_postgres():
+        rows = _postgres_rows(COUNT_POSTGRES, params)
+    else:
+        rows = db.execute_sql(COUNT_SQLITE.format(p="?"), params).fetchall()
+    groups = collections.Counter()
+    for unit_id, stratum, flags, n in rows:
+        groups[unit_id, stratum, flags] += n
     return _apply_rules(groups, settings)
 
 

@@ -69,6 +69,7 @@ def test_upgrade_from_empty_database(empty_database, backend):
         "0016_rechecks",
         "0017_privacy",
         "0019_reveal_index",
+        "0020_case_frame_index",
     ]
     assert set(database.get_tables()) == EXPECTED_TABLES
     assert migrations.upgrade(database) == []  # a second run applies nothing
