@@ -28,6 +28,7 @@ from models import (
     Period,
     Procedure,
     Questionnaire,
+    RecheckCase,
     ResultVersion,
     SampleCase,
     SurveyLink,
@@ -84,7 +85,8 @@ def text_of(data):
 @pytest.fixture
 def identities(app, runner, reference_data, enumerators, allocate, tmp_path, users):
     """October with a distinctive name, phone and e-mail on every case: drawn, assigned, interviewed
-    (two approved, one rejected, one in progress), e-mail links issued, results compiled and published.
+    (two approved, one rejected, one in progress), e-mail links issued, results compiled and published,
+    the re-check sample drawn.
     Returns the needles: every name, e-mail and phone spelling of the cases."""
     path = tmp_path / "cases.csv"
     write_cases(path, phones=PHONES)
@@ -129,6 +131,8 @@ def identities(app, runner, reference_data, enumerators, allocate, tmp_path, use
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["results", "compile", "--period", "2026-10"]).exit_code == 0
     assert runner.invoke(args=["results", "publish", "--period", "2026-10"]).exit_code == 0
+    drawn = runner.invoke(args=["rechecks", "draw", "--period", "2026-10", "--seed", "leaks"])  # the auditor's cases
+    assert drawn.exit_code == 0, drawn.output
 
     count = len(lines) - 1
     needles = {name_of(n) for n in range(1, count + 1)} | {email_of(n) for n in range(1, count + 1)}
@@ -166,6 +170,7 @@ def _ids(role_user):
         "version_id": first(ResultVersion),
         "assignment_id": mine.id if mine else first(Assignment),
         "link_id": first(SurveyLink),
+        "recheck_id": first(RecheckCase),
         "unit_id": first(Unit),
         "unit_code": Unit.get_by_id(first(Unit)).code,
         "kiosk_id": 999,
