@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import hashlib
 
-from models import Modes, Unit, UnitLevel, db, is_postgres
+from models import Modes, Unit, UnitLevel, db, is_postgres, snapshot
 
 from .settings import mode_shares
 
@@ -57,6 +57,7 @@ COUNT_POSTGRES = ("SELECT u.id, '', " + IMMEDIATE_SQL + " + g.flags, g.agg" + UN
 # reckoning that arrays being built do not fit in work_mem) and compile nothing (JIT takes longer
 # than it saves here).
 PLANNER_POSTGRES = {"enable_sort": "off", "jit": "off"}
+FRAME_RANGES = 8  # ranges of units a frame is read in on PostgreSQL, shared out among the connections
 
 
 @dataclasses.dataclass
@@ -85,17 +86,28 @@ def _params(period, settings, reference_time):
 
 
 def _postgres_rows(template, params):
-    """All rows of a frame query, with PLANNER_POSTGRES set for it alone (put back after, even when
-    called inside a longer transaction)."""
+    """The rows of a frame query, in batches, with PLANNER_POSTGRES set for it alone: outside a
+    transaction, units range by range, read by two connections at once from one snapshot
+    (models.snapshot: the per-unit LATERAL query cannot run in parallel workers, and one backend
+    would do it all); inside one, as one query, the settings put back after."""
+    sql = template.format(p="%s", flags=CASE_FLAGS_SQL.format(p="%s"))
+    if snapshot.can_spread():
+        units = [u for (u,) in db.execute_sql('SELECT id FROM "unit" ORDER BY id')]
+        ranges = [
+            units[i * len(units) // FRAME_RANGES : (i + 1) * len(units) // FRAME_RANGES] for i in range(FRAME_RANGES)
+        ]
+        by_range = sql + "\nWHERE u.id = ANY(%s)"
+        yield from snapshot.spread_reads([(by_range, (*params, ids)) for ids in ranges if ids], PLANNER_POSTGRES)
+        return
     names = list(PLANNER_POSTGRES)
     read = "SELECT " + ", ".join("current_setting(%s)" for _ in names)
     change = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
     with db.atomic():
         before = db.execute_sql(read, names).fetchone()
         db.execute_sql(change, [x for item in PLANNER_POSTGRES.items() for x in item])
-        rows = db.execute_sql(template.format(p="%s", flags=CASE_FLAGS_SQL.format(p="%s")), params).fetchall()
+        rows = db.execute_sql(sql, params).fetchall()
         db.execute_sql(change, [x for item in zip(names, before) for x in item])
-    return rows
+    yield rows
 
 
 def build_frame(period, settings, reference_time, progress=None, modes=None, recent=None):
@@ -104,32 +116,45 @@ def build_frame(period, settings, reference_time, progress=None, modes=None, rec
 
     `modes` ({unit_id: shares}) and `recent` (ids of the cases whose phone counted as recently
     sampled) replay a recorded draw instead of reading today's unit levels and other samples."""
-    groups = collections.defaultdict(list)  # (unit_id, stratum, flags) -> case ids
+    modes = modes or unit_modes(settings)  # read now: the reads below keep the connection busy
+    frames, recent_ids = {}, []
+    for groups in _frame_groups(period, settings, reference_time, progress, recent):
+        # A batch holds whole units: each is classified and sorted while the next batch is read.
+        batch = _apply_rules(groups, settings, modes)
+        recent_ids.extend(i for (_u, _s, flags), ids in groups.items() if flags & RECENT_PHONE for i in ids)
+        for frame in batch.values():  # a stratum's ids may come from several groups
+            for by_stratum in frame.strata.values():
+                for ids in by_stratum.values():
+                    ids.sort()
+        frames.update(batch)
+    return frames, digest(frames), sorted(recent_ids)
+
+
+def _frame_groups(period, settings, reference_time, progress, recent):
+    """Batches of {(unit_id, stratum, flags): case ids}, each holding every group of its units."""
+    params = _params(period, settings, reference_time)
     if is_postgres():
-        grouped = _postgres_rows(GROUPED_POSTGRES, _params(period, settings, reference_time))
-        if recent is None:
-            for unit_id, stratum, flags, ids in grouped:
-                groups[unit_id, stratum, flags].extend(ids)
-        else:
-            _group(((i, u, s, f) for u, s, f, ids in grouped for i in ids), groups, recent)
-    else:
-        cursor = db.execute_sql(FRAME_SQLITE.format(p="?"), _params(period, settings, reference_time))
-        seen = 0
-        while True:
-            batch = cursor.fetchmany(20000)
-            if not batch:
-                break
-            _group(batch, groups, recent)
-            seen += len(batch)
-            if progress:
-                progress(seen)
-    frames = _apply_rules(groups, settings, modes)
-    recent_ids = sorted(i for (_u, _s, flags), ids in groups.items() if flags & RECENT_PHONE for i in ids)
-    for frame in frames.values():  # a stratum's ids may come from several groups
-        for by_stratum in frame.strata.values():
-            for ids in by_stratum.values():
-                ids.sort()
-    return frames, digest(frames), recent_ids
+        for grouped in _postgres_rows(GROUPED_POSTGRES, params):
+            groups = collections.defaultdict(list)
+            if recent is None:
+                for unit_id, stratum, flags, ids in grouped:
+                    groups[unit_id, stratum, flags].extend(ids)
+            else:
+                _group(((i, u, s, f) for u, s, f, ids in grouped for i in ids), groups, recent)
+            yield groups
+        return
+    groups = collections.defaultdict(list)
+    cursor = db.execute_sql(FRAME_SQLITE.format(p="?"), params)
+    seen = 0
+    while True:
+        batch = cursor.fetchmany(20000)
+        if not batch:
+            break
+        _group(batch, groups, recent)
+        seen += len(batch)
+        if progress:
+            progress(seen)
+    yield groups
 
 
 def _group(rows, groups, recent):
@@ -149,7 +174,7 @@ def count_frame(period, settings, reference_time):
     """The same frame as `build_frame`, counted by the database: {unit_id: UnitFrame} without ids."""
     params = _params(period, settings, reference_time)
     if is_postgres():
-        rows = _postgres_rows(COUNT_POSTGRES, params)
+        rows = [row for batch in _postgres_rows(COUNT_POSTGRES, params) for row in batch]
     else:
         rows = db.execute_sql(COUNT_SQLITE.format(p="?"), params).fetchall()
     groups = collections.Counter()
