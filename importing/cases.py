@@ -12,6 +12,7 @@ from models.cases import is_late
 from models.pii import cipher
 
 from .case_rows import PERSONAL, ROW_FIELDS, CaseParser, Row, make_ready
+from .collector import collector_paused
 from .helper import ready_rows_in_helper, worth_a_helper
 from .new_cases import CONTACT_COLUMNS, CaseIds, NewCaseRows
 from .writer import ChunkWriter
@@ -72,8 +73,9 @@ class CaseImporter:
 
     def run(self):
         try:
-            with loading(), contextlib.closing(self.ready_rows()) as rows:  # closed (helper stopped) on error
-                self._consume(rows)
+            rows = contextlib.closing(self.ready_rows())  # closed (the helper stopped) on an error
+            with loading(), collector_paused(), rows as ready:
+                self._consume(ready)
         finally:
             self.writer.wait()  # never leave a chunk being written behind, even on an error
         self.report.sort()

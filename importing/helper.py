@@ -9,6 +9,7 @@ while the importer writes a chunk, at most SLOTS batches ahead, and neither wait
 Python code (a batch sent through the pipe itself would need a thread here to receive it, which
 would stall the importer's writes while it holds the interpreter)."""
 
+import gc
 import mmap
 import multiprocessing
 import os
@@ -96,6 +97,7 @@ def _produce(conn, ring, table, parse, make, context):
     # ours: the importer stops the helper with SIGTERM, and that must simply end it.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    gc.disable()  # a process of its own, gone with the import, making no reference cycles (see importing.collector)
     notes = _Notes()
     try:
         with context():

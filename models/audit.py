@@ -13,7 +13,7 @@ import operator
 from peewee import SQL, BigIntegerField, CharField, DateTimeField, TextField, fn
 
 from .base import BaseModel, db, is_postgres, now
-from .bulk import insert_rows
+from .bulk import csv_field, insert_rows
 from .vocabulary import PersonalDataViews
 
 REDACTED = "[redacted]"
@@ -283,7 +283,30 @@ class Prechained:
         actual = _lock_chain()
         if actual != self.head:
             self.records = list(_chain(self.entries, actual, self.actor, self.at))
-        insert_rows(AuditRecord, AUDIT_COLUMNS, self.records)
+        insert_rows(AuditRecord, AUDIT_COLUMNS, self.records, line=record_line())
+
+
+def record_line():
+    """A function: a chained record -> its COPY line, the same text as `models.bulk.copy_line` makes
+    (a test checks it) in half the time: the fields shared by a write's records (time, actor,
+    action, model) are written once, the texts quoted without a look at their type."""
+    shared, names = {}, {}
+    field = csv_field
+
+    def text(value):
+        return ('"' + value.replace('"', '""') + '"' if value else "") if type(value) is str else field(value)
+
+    def line(record):
+        seq, at, actor, role, source, action, model, object_id, before, after, prev, h = record
+        head = shared.get((at, actor, role, source))
+        if head is None:
+            head = shared[at, actor, role, source] = "," + ",".join(map(field, (at, actor, role, source))) + ","
+        name = names.get((action, model))
+        if name is None:
+            name = names[action, model] = field(action) + "," + field(model) + ","
+        return f"{field(seq)}{head}{name}{text(object_id)},{text(before)},{text(after)},{text(prev)},{text(h)}\n"
+
+    return line
 
 
 FEW_RECORDS = 20  # at most this many records are sent as one INSERT on PostgreSQL (COPY takes an exchange more)
@@ -315,7 +338,7 @@ def record_many(entries):
             rows.append(row)
             yield row
 
-    insert_rows(AuditRecord, AUDIT_COLUMNS, chained())
+    insert_rows(AuditRecord, AUDIT_COLUMNS, chained(), line=record_line())
     return rows
 
 

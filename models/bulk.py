@@ -26,8 +26,8 @@ class _CsvStream:
     """CSV text of the rows for COPY, made as it is read: the server inserts the rows sent while
     the next ones are made (by hand: csv.writer takes three times as long)."""
 
-    def __init__(self, rows):
-        self._lines = (_copy_line(row) for row in rows)
+    def __init__(self, rows, line=None):
+        self._lines = map(line or _copy_line, rows)
 
     def read(self, size=-1):
         return "".join(itertools.islice(self._lines, 200))
@@ -35,6 +35,9 @@ class _CsvStream:
 
 def _copy_line(row):
     return ",".join(map(_csv_field, row)) + "\n"
+
+
+copy_line, csv_field = _copy_line, _csv_field  # a row's line, and a value's field, of COPY … (FORMAT csv)
 
 
 def _sqlite_row(row, stamp=datetime.datetime):
@@ -66,16 +69,18 @@ class Encoded:
         return bool(self.data)
 
 
-def insert_rows(model, columns, rows):
+def insert_rows(model, columns, rows, line=None):
     """Insert tuples (a list, an iterable consumed as the rows are sent, or Encoded rows) into the
-    model's table; call inside a transaction. Audited models raise UnauditedWrite: use models.audited."""
+    model's table; call inside a transaction. Audited models raise UnauditedWrite: use models.audited.
+    `line` (PostgreSQL): a function making a row's COPY line, the same text as `copy_line`'s, faster
+    for rows of a known shape."""
     check_write(model)
     if not rows:
         return
     table = model._meta.table_name
     cols = ", ".join(f'"{c}"' for c in columns)
     if is_postgres():
-        source = io.StringIO(rows.data) if isinstance(rows, Encoded) else _CsvStream(rows)
+        source = io.StringIO(rows.data) if isinstance(rows, Encoded) else _CsvStream(rows, line)
         with db.cursor() as cur:
             cur.copy_expert(f'COPY "{table}" ({cols}) FROM STDIN WITH (FORMAT csv)', source, size=1 << 20)
     else:
