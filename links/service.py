@@ -85,17 +85,18 @@ def open_link(token):
 ANY = "any"  # resume whatever response the link holds (the holder of its token)
 
 
-def response_for(link_id, resume=ANY):
+def response_for(link_id, resume=ANY, to_write=False):
     """(the link, read locked, and its response being answered, resumed, or a new one with the form
     its dossier gets). `resume` is ANY for the holder of the link's token; at the counter, where anyone
     with the receipt could type its code, only the response this browser started (its id) is resumed,
-    never another's."""
+    never another's. `to_write`: the response is read locked too, so that saving it in the caller's
+    transaction does not read it again."""
     with joined_transaction():
         link = _locked_link(link_id)
         if not is_open(link):
             raise LinkRefused("closed")
         wanted = link.interview_id if resume == ANY else resume
-        interview = Interview.get_or_none(Interview.id == wanted) if isinstance(wanted, int) else None
+        interview = _response(wanted, to_write) if isinstance(wanted, int) else None
         if (
             interview is not None
             and interview.case_id == link.case_id
@@ -116,6 +117,15 @@ def response_for(link_id, resume=ANY):
         link.opened_at = link.opened_at or now()
         link.save()
         return link, interview
+
+
+def _response(interview_id, locked):
+    if not locked:
+        return Interview.get_or_none(Interview.id == interview_id)
+    try:
+        return Interview.locked(interview_id)
+    except Interview.DoesNotExist:
+        return None
 
 
 def _locked_link(link_id):

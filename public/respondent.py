@@ -25,13 +25,15 @@ def begin(link, kiosk_id=None, holder=True):
     session[SESSION_KEY] = {"link": link.id, "kiosk": kiosk_id, "holder": holder}
 
 
-def response():
-    """The response this browser answers (LinkRefused when the link cannot be answered)."""
+def response(to_write=False):
+    """The response this browser answers (LinkRefused when the link cannot be answered); `to_write`:
+    read locked, to be saved in the caller's transaction."""
     data = state()
     link_id = data.get("link")
     if not isinstance(link_id, int):
         raise LinkRefused("closed")
-    link, interview = service.response_for(link_id, service.ANY if data.get("holder") else data.get("interview"))
+    resume = service.ANY if data.get("holder") else data.get("interview")
+    link, interview = service.response_for(link_id, resume, to_write)
     if data.get("interview") != interview.id:
         session[SESSION_KEY] = {**data, "interview": interview.id}
     return link, interview
@@ -182,7 +184,7 @@ def post(endpoint, kiosk=None):
     index = request.form.get("page", type=int)
     try:
         with acting(), db.atomic():  # one transaction: the link and the response locked once
-            link, interview = response()
+            link, interview = response(to_write=True)
             owned = (link, interview)
             if action == DECLINE:
                 service.decline(link.id, owned=link)

@@ -2,6 +2,8 @@
 left and resumed, submitted once; locked, used and unknown links answered alike."""
 
 import datetime
+import json
+import logging
 import re
 
 import pytest
@@ -10,6 +12,7 @@ from fieldwork import InterviewRefused, NotYours, interviewing
 from models import (
     Assignment,
     AssignmentStatus,
+    AuditRecord,
     Case,
     Contact,
     Interview,
@@ -18,6 +21,7 @@ from models import (
     SampleCase,
     SurveyLink,
     User,
+    is_postgres,
     now,
     pii,
 )
@@ -235,4 +239,27 @@ def test_the_consent_page_leads_on_and_a_post_refused_keeps_its_answers(client, 
     )
     assert re.search(r'value="tre_hen"\s+checked', body) and re.search(
         r'name="ket_qua_chinh_xac"[^>]*value="5"\s+checked', body
+    )
+
+
+def test_a_page_post_reads_the_response_once_locked_and_audits_what_it_changed(client, sent_link, caplog):
+    """Posting a page locks the link and the response and saves it without reading it a second time;
+    the audit record's "before" is the stored answers, as they were."""
+    link, token = sent_link()
+    client.get(f"/s/{token}")
+    answer(client, 0, dong_y="co")
+    caplog.set_level(logging.DEBUG, logger="peewee")
+    caplog.clear()
+    assert answer(client, 1, dung_ho_so="co").status_code == 302
+    reads = [r.getMessage() for r in caplog.records if r.name == "peewee" and 'FROM "interview"' in r.getMessage()]
+    by_id = [sql for sql in reads if '"t1"."id" = ' in sql]
+    assert len(by_id) == 1, reads
+    assert "FOR UPDATE" in by_id[0] or not is_postgres()  # SQLite: the transaction holds the write lock
+    interview = Interview.get_by_id(SurveyLink.get_by_id(link.id).interview_id)
+    record = AuditRecord.select().where(AuditRecord.model == "interview").order_by(AuditRecord.seq.desc()).get()
+    assert json.loads(json.loads(record.before)["answers"]) == {"dong_y": "co"}
+    assert (
+        json.loads(json.loads(record.after)["answers"])
+        == interview.answers_dict()
+        == {"dong_y": "co", "dung_ho_so": "co"}
     )
