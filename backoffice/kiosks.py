@@ -1,15 +1,19 @@
 """Kiosks in the back office: a tablet made for a unit's counter, its set-up address shown once (with
 its QR code, to open on the tablet), the list, and revocation."""
 
+import secrets
+
+import redis
 from flask import abort, current_app, flash, make_response, redirect, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from jobs.queue import QueueUnavailable, queue
 from links import kiosks, qr
 from models import Kiosk, Unit, User
 
@@ -20,6 +24,11 @@ from .base import SecureBaseView, _role
 class KioskForm(FlaskForm):
     unit = SelectField(_l("Unit"), coerce=int, validate_choice=False)
     name = StringField(_l("Name (where the tablet stands)"), validators=[DataRequired(), Length(min=2, max=200)])
+    once = HiddenField()  # this form's one-time token: sent twice (a reload of the page that shows the
+    # secret, a replayed request), it makes one kiosk
+
+
+FORM_SECONDS = 12 * 3600  # a kiosk form shown is good for this long
 
 
 def _form():
@@ -28,13 +37,37 @@ def _form():
     return form
 
 
+def _form_key(token):
+    return f"{current_app.config['RQ_QUEUE']}:kiosk-form:{token}"
+
+
+def _new_form():
+    """The creation form with a one-time token, kept in Redis (server side: a replayed cookie cannot
+    bring it back)."""
+    form = _form()
+    token = secrets.token_urlsafe(18)
+    try:
+        queue().connection.set(_form_key(token), 1, ex=FORM_SECONDS)
+    except (redis.RedisError, QueueUnavailable):
+        token = ""  # creating then says Redis is unreachable
+    form.once.data = token
+    return form
+
+
+def _spend(token):
+    """True once for a token that a form shown carried; False for a form sent again, or made up."""
+    if not token or len(token) > 64:
+        return False
+    return bool(queue().connection.delete(_form_key(token)))
+
+
 class KioskView(SecureBaseView):
     permission = "kiosks"
     write_endpoints = ("create", "revoke")
 
     @expose("/")
     def index(self):
-        return self._list(_form())
+        return self._list(_new_form())
 
     def _list(self, form):
         rows = list(
@@ -51,6 +84,20 @@ class KioskView(SecureBaseView):
     @expose("/create", methods=["POST"])
     def create(self):
         form = _form()
+        try:
+            fresh = _spend(form.once.data)
+        except (redis.RedisError, QueueUnavailable):
+            flash(_("No kiosk can be made now: the queue service (Redis) cannot be reached."), "error")
+            return redirect(url_for(".index"))
+        if not fresh:
+            flash(
+                _(
+                    "This form was sent already and made its kiosk once; its set-up address was shown then. "
+                    "If it was lost, revoke that kiosk and make a new one."
+                ),
+                "info",
+            )
+            return redirect(url_for(".index"))
         unit = Unit.get_or_none(Unit.id == form.unit.data) if form.unit.data else None
         if not form.validate_on_submit() or unit is None:
             flash(_("A kiosk needs a unit and a name of at least 2 characters."), "error")

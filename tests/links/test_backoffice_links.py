@@ -24,6 +24,15 @@ from models import (
 
 TOKEN_RE = re.compile(r"/s/([A-Za-z0-9_-]{22})")
 SETUP_RE = re.compile(r"/kiosk/setup/([A-Za-z0-9_-]{22})")
+ONCE_RE = re.compile(
+    r'name="once" type="hidden" value="([^"]+)"|type="hidden" name="once" value="([^"]+)"|name="once" value="([^"]+)"'
+)
+
+
+def kiosk_form(client):
+    """The one-time token of the kiosk form the list page shows."""
+    match = ONCE_RE.search(client.get("/admin/kiosks/").get_data(as_text=True))
+    return next(g for g in match.groups() if g)
 
 
 def links_of(unit_code, status=None):
@@ -220,7 +229,7 @@ def test_a_kiosk_is_set_up_once_then_revoked(app, client, auth, users, reference
     assert client.get("/admin/kiosks/").status_code == 403
     auth.logout()
     auth.login("supervisor")
-    created = client.post("/admin/kiosks/create", data={"unit": unit.id, "name": "Quầy 1"})
+    created = client.post("/admin/kiosks/create", data={"unit": unit.id, "name": "Quầy 1", "once": kiosk_form(client)})
     body = created.get_data(as_text=True)
     assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
     secret = SETUP_RE.search(body).group(1)
@@ -247,6 +256,29 @@ def test_a_kiosk_is_set_up_once_then_revoked(app, client, auth, users, reference
 
 def test_a_kiosk_needs_a_unit_and_a_name(client, auth, users, reference_data):
     auth.login("admin")
-    assert client.post("/admin/kiosks/create", data={"unit": 999999, "name": "Quầy"}).status_code == 302
-    assert client.post("/admin/kiosks/create", data={"name": "Quầy"}).status_code == 302
+    for data in ({"unit": 999999, "name": "Quầy"}, {"name": "Quầy"}, {"unit": Unit.get().id, "name": "Q"}):
+        refused = client.post("/admin/kiosks/create", data={**data, "once": kiosk_form(client)}, follow_redirects=True)
+        assert "Máy khảo sát tại quầy cần có đơn vị" in refused.get_data(as_text=True)
     assert Kiosk.select().count() == 0
+
+
+def test_a_kiosk_form_sent_twice_makes_one_kiosk(app, client, auth, users, reference_data):
+    """A reload of the page that shows the secret sends the form again; so does a replayed request
+    with the cookies of then. Either makes no second kiosk and says why; a made-up token makes none."""
+    auth.login("supervisor")
+    data = {"unit": Unit.get(Unit.code == "X01").id, "name": "Quầy 2", "once": kiosk_form(client)}
+    session_cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value  # the cookies of then
+    assert client.post("/admin/kiosks/create", data=data).status_code == 200
+    again = client.post("/admin/kiosks/create", data=data, follow_redirects=True)
+    assert (
+        again.status_code == 200
+        and "sent already" in again.get_data(as_text=True)
+        or "đã được gửi" in (again.get_data(as_text=True))
+    )
+    replay = app.test_client()
+    replay.set_cookie(app.config["SESSION_COOKIE_NAME"], session_cookie)
+    assert replay.post("/admin/kiosks/create", data=data).status_code == 302
+    assert client.post("/admin/kiosks/create", data={**data, "once": "made-up"}).status_code == 302
+    assert Kiosk.select().count() == 1
+    fresh = client.post("/admin/kiosks/create", data={**data, "once": kiosk_form(client)})
+    assert fresh.status_code == 200 and Kiosk.select().count() == 2  # a form shown anew makes the next one
