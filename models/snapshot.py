@@ -19,7 +19,8 @@ def can_spread():
     return is_postgres() and not db.transaction_depth() and READERS > 1
 
 
-def _set(cursor, settings):
+def set_local(cursor, settings):
+    """Settings ({name: value}) for the rest of this transaction only (`set_config(…, true)`)."""
     if settings:
         items = list(settings.items())
         cursor.execute(
@@ -37,7 +38,7 @@ def spread_reads(statements, settings=None):
     statements = list(statements)
     with db.atomic(isolation_level="REPEATABLE READ"):
         cursor = db.cursor()
-        _set(cursor, settings)  # the transaction's first statement: its snapshot is taken here
+        set_local(cursor, settings)  # the transaction's first statement: its snapshot is taken here
         cursor.execute("SELECT pg_export_snapshot()")
         (snapshot,) = cursor.fetchone()
         connections = [db.connection()]
@@ -58,7 +59,7 @@ def _joined(snapshot, settings):
         connection.set_session(isolation_level="REPEATABLE READ", readonly=True)
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION SNAPSHOT %s", (snapshot,))
-            _set(cursor, settings)
+            set_local(cursor, settings)
     except BaseException:
         connection.close()
         raise

@@ -92,6 +92,8 @@ def _postgres_rows(template, params):
     would do it all); inside one, as one query, the settings put back after."""
     sql = template.format(p="%s", flags=CASE_FLAGS_SQL.format(p="%s"))
     if snapshot.can_spread():
+        # Listed before the snapshot, yet complete: a case counts only if stored by the reference
+        # time (taken before), and its unit was stored before it.
         units = [u for (u,) in db.execute_sql('SELECT id FROM "unit" ORDER BY id')]
         ranges = [
             units[i * len(units) // FRAME_RANGES : (i + 1) * len(units) // FRAME_RANGES] for i in range(FRAME_RANGES)
@@ -100,13 +102,11 @@ def _postgres_rows(template, params):
         yield from snapshot.spread_reads([(by_range, (*params, ids)) for ids in ranges if ids], PLANNER_POSTGRES)
         return
     names = list(PLANNER_POSTGRES)
-    read = "SELECT " + ", ".join("current_setting(%s)" for _ in names)
-    change = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names)
     with db.atomic():
-        before = db.execute_sql(read, names).fetchone()
-        db.execute_sql(change, [x for item in PLANNER_POSTGRES.items() for x in item])
+        before = db.execute_sql("SELECT " + ", ".join("current_setting(%s)" for _ in names), names).fetchone()
+        snapshot.set_local(db.cursor(), PLANNER_POSTGRES)
         rows = db.execute_sql(sql, params).fetchall()
-        db.execute_sql(change, [x for item in zip(names, before) for x in item])
+        snapshot.set_local(db.cursor(), dict(zip(names, before)))
     yield rows
 
 
